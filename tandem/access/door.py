@@ -1,0 +1,193 @@
+"""The one door to the data: which records a user may read, edit or delete, as one SQL predicate.
+
+A user U may act on a record R when U's profile allows the action on R's object and:
+- U's profile has Modify All (any action) or View All (read) on the object, or the
+  View All Data / Modify All Data system permission; or
+- the effective organisation-wide default opens it (Public Read Only: read; Public
+  Read/Write: read and edit); or
+- R is owned by U or by a user in a role below U's role (read, edit, delete); or
+- R is owned by a queue that reaches U (read, edit); or
+- a sharing rule or manual share at the right level reaches U (read; edit if Read/Write); or
+- the object's default is Controlled by Parent and U may do the same action on a parent; or
+- (read only) R is an account and U may read, other than through the account, one of
+  its contacts or opportunities.
+"Reaches U" includes the hierarchy: a share to a user, role or group also reaches the
+users above them (see Principals.matches_target and docs/security-model.md).
+"""
+
+from django.db.models import Q
+
+from tandem.access.models import (
+    OWD_PARENT,
+    OWD_READ,
+    OWD_READ_WRITE,
+    READ_WRITE,
+    TARGET_GROUP,
+    TARGET_ROLE,
+    TARGET_ROLE_SUBS,
+    TARGET_USER,
+    GroupMember,
+    RecordShare,
+    RoleClosure,
+    SharingRule,
+    User,
+)
+from tandem.access.principals import Principals, principals_for
+from tandem.core import registry
+from tandem.core.filters import conditions_q
+
+ACTIONS = ("read", "edit", "delete")
+NOTHING = Q(pk__in=[])
+
+
+def access_filter(model, user, action: str = "read") -> Q | None:
+    """The condition on `model` for `user` and `action`; None means every record."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    return object_filter(registry.for_model(model), principals_for(user), action)
+
+
+def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | None:
+    if not p.object_permission(obj.name, action):
+        return NOTHING
+    if p.object_permission(obj.name, "modify_all") or p.system_permission("modify_all_data"):
+        return None
+    if action == "read" and (
+        p.object_permission(obj.name, "view_all") or p.system_permission("view_all_data")
+    ):
+        return None
+    owd = p.owd.get(obj.name, obj.default_owd)
+    if (action == "read" and owd in (OWD_READ, OWD_READ_WRITE)) or (
+        action == "edit" and owd == OWD_READ_WRITE
+    ):
+        return None
+
+    q = _owned_by_me_or_below(p)
+    if action == "delete":
+        return q
+    q |= _direct_grants(obj, p, action)
+    if owd == OWD_PARENT:
+        for link in obj.parents:
+            parent_q = object_filter(registry.get(link.object_name), p, action)
+            if parent_q is None:
+                q |= Q(**{f"{link.field}__isnull": False})
+            elif parent_q is not NOTHING:
+                parent_model = registry.get(link.object_name).model
+                ids = parent_model.objects.unrestricted().filter(parent_q).values("pk")
+                q |= Q(**{f"{link.field}__in": ids})
+    if action == "read":
+        for child in obj.children:
+            child_obj = registry.get(child.object_name)
+            child_q = direct_filter(child_obj, p, "read")
+            if child_q is NOTHING:
+                continue
+            rows = child_obj.model.objects.unrestricted().filter(**{f"{child.field}__isnull": False})
+            if child_q is not None:
+                rows = rows.filter(child_q)
+            q |= Q(pk__in=rows.values(child.field))
+    return q
+
+
+def direct_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | None:
+    """Access to a record other than through its parent: used for implicit parent read."""
+    if not p.object_permission(obj.name, action):
+        return NOTHING
+    if p.object_permission(obj.name, "modify_all") or p.system_permission("modify_all_data"):
+        return None
+    if action == "read" and (
+        p.object_permission(obj.name, "view_all") or p.system_permission("view_all_data")
+    ):
+        return None
+    owd = p.owd.get(obj.name, obj.default_owd)
+    if action == "read" and owd in (OWD_READ, OWD_READ_WRITE):
+        return None
+    return _owned_by_me_or_below(p) | _direct_grants(obj, p, action)
+
+
+def _users_below(p: Principals):
+    return User.objects.filter(role_id__in=p.below_role_ids).values("pk")
+
+
+def _owned_by_me_or_below(p: Principals) -> Q:
+    q = Q(owner_id=p.user_id)
+    if p.below_role_ids:
+        q |= Q(owner_id__in=_users_below(p))
+    return q
+
+
+def _direct_grants(obj: registry.ObjectDef, p: Principals, action: str) -> Q:
+    q = NOTHING
+    if obj.queue_owned and p.group_ids:
+        q |= Q(owner_queue_id__in=sorted(p.group_ids))
+    for rule in SharingRule.objects.filter(object_name=obj.name, is_active=True):
+        if action == "edit" and rule.access_level != READ_WRITE:
+            continue
+        if not p.matches_target(rule.target_kind, rule.target_id):
+            continue
+        q |= rule_filter(obj, rule)
+    q |= Q(pk__in=_manual_shares(obj, p, action))
+    return q
+
+
+def _manual_shares(obj: registry.ObjectDef, p: Principals, action: str):
+    target = Q(target_kind=TARGET_USER, target_id=p.user_id)
+    if p.below_role_ids:
+        target |= Q(target_kind=TARGET_USER, target_id__in=_users_below(p))
+    if p.subtree_role_ids:
+        target |= Q(target_kind=TARGET_ROLE, target_id__in=sorted(p.subtree_role_ids))
+        target |= Q(
+            target_kind=TARGET_ROLE_SUBS,
+            target_id__in=sorted(p.subtree_role_ids | p.ancestor_role_ids),
+        )
+    if p.group_ids:
+        target |= Q(target_kind=TARGET_GROUP, target_id__in=sorted(p.group_ids))
+    shares = RecordShare.objects.filter(target, object_name=obj.name)
+    if action == "edit":
+        shares = shares.filter(access_level=READ_WRITE)
+    return shares.values("record_id")
+
+
+def rule_filter(obj: registry.ObjectDef, rule: SharingRule) -> Q:
+    """The records a sharing rule opens, whoever it opens them to."""
+    if rule.kind == SharingRule.KIND_CRITERIA:
+        return conditions_q(obj, rule.criteria, rule.criteria_logic)
+    users, roles = group_source_members(rule.source_kind, rule.source_id)
+    owners = User.objects.filter(Q(pk__in=sorted(users)) | Q(role_id__in=sorted(roles)))
+    return Q(owner_id__in=owners.values("pk"))
+
+
+def group_source_members(kind: str, target_id: int) -> tuple[set[int], set[int]]:
+    """Users and roles that are members of a role, role-and-subordinates or group (no hierarchy)."""
+    users: set[int] = set()
+    roles: set[int] = set()
+    seen_groups: set[int] = set()
+
+    def add(kind, target_id):
+        if kind == TARGET_USER:
+            users.add(target_id)
+        elif kind == TARGET_ROLE:
+            roles.add(target_id)
+        elif kind == TARGET_ROLE_SUBS:
+            roles.update(
+                RoleClosure.objects.filter(ancestor_id=target_id).values_list(
+                    "descendant_id", flat=True
+                )
+            )
+        elif kind == TARGET_GROUP and target_id not in seen_groups:
+            seen_groups.add(target_id)
+            for m in GroupMember.objects.filter(group_id=target_id):
+                add(m.kind, m.user_id or m.role_id or m.member_group_id)
+
+    add(kind, target_id)
+    return users, roles
+
+
+def can(user, action: str, record) -> bool:
+    """Whether `user` may `action` this one record (one indexed query)."""
+    return type(record).objects.visible_to(user, action).filter(pk=record.pk).exists()
+
+
+def can_create(user, object_name: str) -> bool:
+    return principals_for(user).object_permission(object_name, "create")

@@ -1,0 +1,2 @@
+def navigation_context(request):
+    return {}
