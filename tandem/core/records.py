@@ -119,4 +119,4 @@ class Record(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("record_detail", args=[self._meta.model_name, self.pk])
+        return reverse("record_detail", args=[self.object_def.slug, self.pk])
