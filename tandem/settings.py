@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tandem.web.accounts.MustChangePasswordMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
@@ -119,6 +120,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "tandem" / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),

@@ -27,6 +27,7 @@ class FieldSpec:
     max_length: int | None = None
     decimal_places: int | None = None
     definition: CustomField | None = None
+    object_name: str = ""
 
     @property
     def orm(self) -> str:
@@ -89,6 +90,7 @@ def standard_fields(obj: registry.ObjectDef) -> list[FieldSpec]:
                 help_text=str(f.help_text or ""),
                 max_length=getattr(f, "max_length", None),
                 decimal_places=getattr(f, "decimal_places", None),
+                object_name=obj.name,
             )
         )
     return specs
@@ -107,6 +109,7 @@ def custom_fields(obj: registry.ObjectDef) -> list[FieldSpec]:
             max_length=cf.max_length,
             decimal_places=cf.decimal_places,
             definition=cf,
+            object_name=cf.object_name,
         )
         for cf in CustomField.objects.filter(object_name=obj.name)
     ]

@@ -1,2 +1,59 @@
+"""Tabs, company branding and Recent Items for every page."""
+
+from django.urls import reverse
+
+from tandem.core import registry
+from tandem.core.models import Company, RecentItem
+
+RECENT_LIMIT = 10
+
+
+def recent_items(user) -> list[dict]:
+    """The user's recently viewed records that they may still see, newest first."""
+    recent = list(RecentItem.objects.filter(user=user)[: RECENT_LIMIT * 2])
+    by_object: dict[str, list[int]] = {}
+    for item in recent:
+        by_object.setdefault(item.object_name, []).append(item.record_id)
+    names = {}
+    for object_name, ids in by_object.items():
+        obj_def = registry.find(object_name)
+        if obj_def is None:
+            continue
+        for record in obj_def.model.objects.visible_to(user, "read").filter(pk__in=ids):
+            names[(object_name, record.pk)] = (str(record), obj_def)
+    items = []
+    for item in recent:
+        found = names.get((item.object_name, item.record_id))
+        if found:
+            label, obj_def = found
+            items.append(
+                {
+                    "label": label,
+                    "icon": obj_def.icon,
+                    "url": reverse("record_detail", args=[obj_def.slug, item.record_id]),
+                }
+            )
+    return items[:RECENT_LIMIT]
+
+
 def navigation_context(request):
-    return {}
+    user = getattr(request, "user", None)
+    context = {"company": Company.current()}
+    if not user or not user.is_authenticated:
+        return context
+    path = request.path
+    tabs = [{"label": "Home", "url": reverse("home"), "icon": "bi-house", "active": path == "/"}]
+    for obj_def in registry.all_objects():
+        if obj_def.in_tabs and user.profile.has_object_permission(obj_def.name, "read"):
+            url = reverse("record_list", args=[obj_def.slug])
+            tabs.append(
+                {
+                    "label": obj_def.label_plural,
+                    "url": url,
+                    "icon": obj_def.icon,
+                    "active": path.startswith(url),
+                }
+            )
+    context["tabs"] = tabs
+    context["recent_items"] = recent_items(user)
+    return context

@@ -1,0 +1,54 @@
+"""How field values are shown on pages: one place, so lists and record pages agree."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from tandem.core import registry
+from tandem.core.fields import FieldSpec, record_value
+
+
+def show(record, spec: FieldSpec, link: bool = True):
+    """The value of `spec` on `record`, formatted and HTML-escaped."""
+    value = record_value(record, spec)
+    if value is None or value == "" or value == []:
+        return ""
+    if spec.type in ("lookup", "owner"):
+        if hasattr(value, "pk"):
+            target = getattr(value, "object_def", None)
+            if link and target is not None:
+                return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+            return str(value)
+        if spec.is_custom and spec.lookup_object and registry.find(spec.lookup_object):
+            return format_html('<a href="/{}/{}/">{}</a>', registry.get(spec.lookup_object).slug, value, _("View"))
+        return str(value)
+    if spec.type == "checkbox":
+        return format_html('<i class="bi {}" aria-label="{}"></i>', "bi-check-square" if value else "bi-square", _("Yes") if value else _("No"))
+    if spec.type == "currency":
+        currency = getattr(record, "currency", "") or ""
+        return f"{currency} {intcomma(Decimal(str(value)).quantize(Decimal('0.01')))}".strip()
+    if spec.type == "percent":
+        return f"{value}%"
+    if spec.type == "datetime":
+        if isinstance(value, str):
+            return value.replace("T", " ")[:16]
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if spec.type == "date":
+        if isinstance(value, str):
+            return value
+        return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, datetime.date) else value
+    if spec.type == "email":
+        return format_html('<a href="mailto:{}">{}</a>', value, value)
+    if spec.type == "url":
+        if not str(value).lower().startswith(("http://", "https://")):
+            return str(value)
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', value, value)
+    if spec.type == "phone":
+        return format_html('<a href="tel:{}">{}</a>', value, value)
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,291 @@
+"""The record page and the actions on it: new, edit, delete, change owner, sharing.
+
+Every record is fetched through the door; one the user may not see answers 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tandem.access.door import can, can_create
+from tandem.access.models import ACCESS_LEVELS, TARGET_KINDS, Group, RecordShare, Role, User
+from tandem.core import actions, registry
+from tandem.core.history import history_for
+from tandem.web.display import show
+from tandem.web.forms import ChangeOwnerForm, RecordForm
+from tandem.web.layouts import layout_for
+from tandem.web.lists import object_or_404
+
+RELATED_LIMIT = 10
+ACTIVITY_OBJECTS = ("task", "event", "note")
+
+
+def fetch(obj_def, user, pk, action="read"):
+    """The record if `user` may `action` it, else 404 — the same answer as a missing record."""
+    qs = obj_def.model.objects.visible_to(user, action)
+    if obj_def.queue_owned:
+        qs = qs.select_related("owner", "owner_queue")
+    else:
+        qs = qs.select_related("owner")
+    record = qs.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def related_lists(obj_def, record, user):
+    """Children of the record the user may see, a few of each, newest first."""
+    out = []
+    for child_name, fk in obj_def.related_lists:
+        child = registry.get(child_name)
+        if child_name in ACTIVITY_OBJECTS:
+            continue
+        rows = list(
+            child.model.objects.visible_to(user, "read")
+            .filter(**{fk: record})
+            .select_related("owner")[: RELATED_LIMIT + 1]
+        )
+        columns = [c for c in _specs(child) if c.name in child.list_columns and c.name != fk]
+        out.append(
+            {
+                "obj_def": child,
+                "fk": fk,
+                "columns": columns,
+                "rows": [(r, [show(r, c) for c in columns]) for r in rows[:RELATED_LIMIT]],
+                "more": len(rows) > RELATED_LIMIT,
+                "can_create": can_create(user, child_name),
+            }
+        )
+    return out
+
+
+def timeline(obj_def, record, user):
+    """Open and past activities around the record, for the activity timeline."""
+    items = []
+    for child_name, fk in obj_def.related_lists:
+        if child_name not in ACTIVITY_OBJECTS:
+            continue
+        child = registry.get(child_name)
+        for row in child.model.objects.visible_to(user, "read").filter(**{fk: record}).select_related("owner")[:25]:
+            when = getattr(row, "start", None) or getattr(row, "due_date", None) or row.created_at
+            items.append({"obj_def": child, "record": row, "when": when, "sort": str(when)})
+    items.sort(key=lambda i: i["sort"], reverse=True)
+    return items
+
+
+def _specs(obj_def):
+    from tandem.core.fields import all_fields
+
+    return all_fields(obj_def)
+
+
+@login_required
+def record_detail(request, slug, pk):
+    obj_def = object_or_404(slug)
+    record = fetch(obj_def, request.user, pk)
+    actions.remember_view(request.user, obj_def, record)
+    layout = layout_for(obj_def, request.user)
+    sections = [
+        {"title": s.title, "fields": [(spec, show(record, spec)) for spec in s.fields]}
+        for s in layout.sections
+    ]
+    context = {
+        "obj_def": obj_def,
+        "record": record,
+        "sections": sections,
+        "related": related_lists(obj_def, record, request.user),
+        "timeline": timeline(obj_def, record, request.user),
+        "activity_objects": [registry.get(n) for n in ACTIVITY_OBJECTS if any(c == n for c, _ in obj_def.related_lists)],
+        "activity_fk": next((fk for c, fk in obj_def.related_lists if c in ACTIVITY_OBJECTS), None),
+        "history": history_for(obj_def, record),
+        "can_edit": can(request.user, "edit", record),
+        "can_delete": can(request.user, "delete", record),
+        "page_title": str(record),
+    }
+    return render(request, "web/detail.html", context)
+
+
+def _prefill(obj_def, request) -> dict:
+    """Values passed in the URL (e.g. ?account=12 from a related list's New button)."""
+    initial = {}
+    for key, value in request.GET.items():
+        initial[key] = value
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create(request, slug):
+    obj_def = object_or_404(slug)
+    if not can_create(request.user, obj_def.name):
+        raise Http404
+    form = RecordForm(obj_def, request.user, data=request.POST or None, initial=_prefill(obj_def, request))
+    for key, value in _prefill(obj_def, request).items():
+        field = form.fields.get(key)
+        if hasattr(field, "set_initial_choice"):
+            try:
+                field.set_initial_choice(field.to_python(value))
+            except ValidationError:
+                pass
+    if request.method == "POST" and form.is_valid():
+        values, custom = form.split_values()
+        try:
+            record = actions.create_record(request.user, obj_def, values, custom)
+        except ValidationError as exc:
+            form.add_action_error(exc)
+        else:
+            messages.success(request, _("%(object)s “%(name)s” was created.") % {"object": obj_def.label, "name": record})
+            if "save_new" in request.POST:
+                return redirect("record_create", slug=obj_def.slug)
+            return redirect(record.get_absolute_url())
+    return render(
+        request,
+        "web/form.html",
+        {"obj_def": obj_def, "form": form, "record": None, "page_title": _("New %(object)s") % {"object": obj_def.label}},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit(request, slug, pk):
+    obj_def = object_or_404(slug)
+    record = fetch(obj_def, request.user, pk, "read")
+    if not can(request.user, "edit", record):
+        raise Http404
+    form = RecordForm(obj_def, request.user, record=record, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values, custom = form.split_values()
+        try:
+            actions.update_record(request.user, record, values, custom)
+        except ValidationError as exc:
+            form.add_action_error(exc)
+        except actions.NotVisible:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(record.get_absolute_url())
+    return render(
+        request,
+        "web/form.html",
+        {"obj_def": obj_def, "form": form, "record": record, "page_title": _("Edit %(name)s") % {"name": record}},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_delete(request, slug, pk):
+    obj_def = object_or_404(slug)
+    record = fetch(obj_def, request.user, pk)
+    if not can(request.user, "delete", record):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        name = str(record)
+        try:
+            actions.delete_record(request.user, record)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except (PermissionDenied, actions.NotVisible):
+            raise Http404 from None
+        else:
+            messages.success(request, _("%(object)s “%(name)s” was deleted.") % {"object": obj_def.label, "name": name})
+            return redirect("record_list", slug=obj_def.slug)
+    return render(
+        request,
+        "web/confirm_delete.html",
+        {"obj_def": obj_def, "record": record, "error": error, "page_title": _("Delete %(name)s") % {"name": record}},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_change_owner(request, slug, pk):
+    obj_def = object_or_404(slug)
+    record = fetch(obj_def, request.user, pk)
+    form = ChangeOwnerForm(request.POST or None, obj_def=obj_def, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_owner(
+                request.user, record, form.cleaned_data.get("owner"), form.cleaned_data.get("queue")
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except actions.NotVisible:
+            raise Http404 from None
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Owner changed."))
+            if can(request.user, "read", record):
+                return redirect(record.get_absolute_url())
+            return redirect("record_list", slug=obj_def.slug)
+    return render(
+        request,
+        "web/change_owner.html",
+        {"obj_def": obj_def, "record": record, "form": form, "page_title": _("Change Owner")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_sharing(request, slug, pk):
+    obj_def = object_or_404(slug)
+    record = fetch(obj_def, request.user, pk)
+    may_share = can(request.user, "delete", record)
+    error = None
+    if request.method == "POST" and may_share:
+        if "remove" in request.POST:
+            RecordShare.objects.filter(
+                pk=request.POST.get("remove"), object_name=obj_def.name, record_id=record.pk
+            ).delete()
+            messages.success(request, _("Sharing removed."))
+            return redirect("record_sharing", slug=slug, pk=pk)
+        kind = request.POST.get("target_kind")
+        level = request.POST.get("access_level")
+        try:
+            target_id = int(request.POST.get("target_id", ""))
+        except ValueError:
+            target_id = None
+        valid_kind = dict(TARGET_KINDS).get(kind)
+        model = {"user": User, "role": Role, "role_and_subordinates": Role, "group": Group}.get(kind)
+        if not valid_kind or level not in dict(ACCESS_LEVELS) or target_id is None or not model.objects.filter(pk=target_id).exists():
+            error = _("Choose whom to share with and an access level.")
+        else:
+            actions.share_record(request.user, record, kind, target_id, level)
+            messages.success(request, _("Record shared."))
+            return redirect("record_sharing", slug=slug, pk=pk)
+    shares = RecordShare.objects.filter(object_name=obj_def.name, record_id=record.pk)
+    names = {
+        "user": dict((u.pk, u.full_name) for u in User.objects.filter(pk__in=[s.target_id for s in shares if s.target_kind == "user"])),
+        "role": dict(Role.objects.values_list("pk", "name")),
+        "group": dict(Group.objects.values_list("pk", "name")),
+    }
+    for s in shares:
+        s.target_name = names["role" if s.target_kind == "role_and_subordinates" else s.target_kind].get(s.target_id, "?")
+    return render(
+        request,
+        "web/sharing.html",
+        {
+            "obj_def": obj_def,
+            "record": record,
+            "shares": shares,
+            "may_share": may_share,
+            "error": error,
+            "target_kinds": TARGET_KINDS,
+            "levels": ACCESS_LEVELS,
+            "users": User.objects.filter(is_active=True),
+            "roles": Role.objects.all(),
+            "groups": Group.objects.all(),
+            "page_title": _("Sharing"),
+        },
+        status=400 if error else 200,
+    )
