@@ -18,10 +18,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        if self.request.user.must_change_password:
-            type(self.request.user).objects.filter(pk=self.request.user.pk).update(
-                must_change_password=False
-            )
+        user = form.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password was changed."))
         return response
 
@@ -31,7 +31,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        type(form.user).objects.filter(pk=form.user.pk).update(must_change_password=False)
+        form.user.must_change_password = False
+        form.user.save(update_fields=["must_change_password"])
         return response
 
 
