@@ -70,7 +70,7 @@ class CustomFieldBaseForm(ModelForm):
                 self.add_error("default_value", _gettext("Enter a valid email address."))
         if kind == CustomField.URL:
             try:
-                forms.URLField().clean(default)
+                forms.URLField(assume_scheme="https").clean(default)
             except ValidationError:
                 self.add_error("default_value", _gettext("Enter a valid URL."))
 
