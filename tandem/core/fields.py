@@ -123,6 +123,12 @@ def field_map(obj: registry.ObjectDef) -> dict[str, FieldSpec]:
     return {spec.name: spec for spec in all_fields(obj)}
 
 
+def fields_named(obj: registry.ObjectDef, names) -> list[FieldSpec]:
+    """The fields called `names`, in that order; unknown names (a deleted field) are skipped."""
+    by_name = field_map(obj)
+    return [by_name[n] for n in names if n in by_name]
+
+
 def get_field(obj: registry.ObjectDef, name: str) -> FieldSpec | None:
     """A field by name ("status", "custom.region" or "custom__region"), or None."""
     if name.startswith("custom__"):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from tandem.access.door import can_create
 from tandem.core import registry
-from tandem.core.fields import all_fields, get_field
+from tandem.core.fields import all_fields, fields_named, get_field
 from tandem.core.filters import OPERATORS, conditions_q
 from tandem.core.models import ListView
 from tandem.web.display import show
@@ -64,9 +64,7 @@ def view_queryset(obj_def, user, view: ListView, search: str = "", sort: str = "
 
 
 def columns_for(obj_def, view: ListView):
-    fields = {s.name: s for s in all_fields(obj_def)}
-    names = view.columns or list(obj_def.list_columns)
-    return [fields[n] for n in names if n in fields]
+    return fields_named(obj_def, view.columns or obj_def.list_columns)
 
 
 @login_required

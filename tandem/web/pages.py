@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tandem.access.models import User
 from tandem.core import registry
+from tandem.core.fields import fields_named
 from tandem.web.display import show
 from tandem.web.lists import search_q
 
@@ -47,9 +48,7 @@ def search(request):
                 .select_related("owner")[: SEARCH_LIMIT + 1]
             )
             if rows:
-                from tandem.core.fields import all_fields
-
-                columns = [s for s in all_fields(obj_def) if s.name in obj_def.list_columns]
+                columns = fields_named(obj_def, obj_def.list_columns)
                 results.append(
                     {
                         "obj_def": obj_def,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.access.door import can, can_create
 from tandem.access.models import ACCESS_LEVELS, TARGET_KINDS, Group, RecordShare, Role, User
 from tandem.core import actions, registry
+from tandem.core.fields import fields_named
 from tandem.core.history import history_for
 from tandem.web.display import show
 from tandem.web.forms import ChangeOwnerForm, RecordForm
@@ -50,7 +51,7 @@ def related_lists(obj_def, record, user):
             .filter(**{fk: record})
             .select_related("owner")[: RELATED_LIMIT + 1]
         )
-        columns = [c for c in _specs(child) if c.name in child.list_columns and c.name != fk]
+        columns = fields_named(child, [n for n in child.list_columns if n != fk])
         out.append(
             {
                 "obj_def": child,
@@ -76,12 +77,6 @@ def timeline(obj_def, record, user):
             items.append({"obj_def": child, "record": row, "when": when, "sort": str(when)})
     items.sort(key=lambda i: i["sort"], reverse=True)
     return items
-
-
-def _specs(obj_def):
-    from tandem.core.fields import all_fields
-
-    return all_fields(obj_def)
 
 
 @login_required
