@@ -57,11 +57,17 @@ def create_record(user, obj_def, values: dict, custom: dict | None = None):
     return record
 
 
+def _refuse_converted(record):
+    if getattr(record, "is_converted", False):
+        raise ValidationError(_("A converted lead is read-only."))
+
+
 def update_record(user, record, values: dict, custom: dict | None = None):
     obj_def = registry.for_model(type(record))
     with transaction.atomic():
         if not can(user, "edit", record):
             raise NotVisible()
+        _refuse_converted(record)
         before = snapshot(record, tracked_specs(obj_def))
         _apply(record, values, custom)
         record.updated_by = user
@@ -93,6 +99,7 @@ def change_owner(user, record, new_owner=None, new_queue=None):
             if can(user, "read", record):
                 raise PermissionDenied(_("Only the owner, their managers or an administrator can change the owner."))
             raise NotVisible()
+        _refuse_converted(record)
         before = snapshot(record, tracked_specs(obj_def))
         record.owner = new_owner
         if obj_def.queue_owned:

@@ -130,6 +130,8 @@ class CustomField(models.Model):
     decimal_places = models.PositiveSmallIntegerField(_("decimal places"), null=True, blank=True)
     lookup_object = models.CharField(_("related to"), max_length=40, blank=True)
     track_history = models.BooleanField(_("track field history"), default=False)
+    # Lead fields only: where the value goes on conversion, {"account": "region", ...}.
+    convert_to = models.JSONField(_("lead conversion mapping"), default=dict, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modified"), auto_now=True)

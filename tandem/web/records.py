@@ -98,7 +98,7 @@ def record_detail(request, slug, pk):
         "activity_objects": [registry.get(n) for n in ACTIVITY_OBJECTS if any(c == n for c, _ in obj_def.related_lists)],
         "activity_fk": next((fk for c, fk in obj_def.related_lists if c in ACTIVITY_OBJECTS), None),
         "history": history_for(obj_def, record),
-        "can_edit": can(request.user, "edit", record),
+        "can_edit": not getattr(record, "is_converted", False) and can(request.user, "edit", record),
         "can_delete": can(request.user, "delete", record),
         "page_title": str(record),
     }
@@ -153,6 +153,9 @@ def record_edit(request, slug, pk):
     record = fetch(obj_def, request.user, pk, "read")
     if not can(request.user, "edit", record):
         raise Http404
+    if getattr(record, "is_converted", False):
+        messages.error(request, _("A converted lead is read-only."))
+        return redirect(record.get_absolute_url())
     form = RecordForm(obj_def, request.user, record=record, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         values, custom = form.split_values()

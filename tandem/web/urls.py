@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web import accounts, lists, pages, records
+from tandem.web import accounts, conversion, lists, pages, records
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("search/", pages.search, name="search"),
     path("lookup/<slug:object_name>/", pages.lookup, name="lookup"),
+    path("leads/<int:pk>/convert/", conversion.lead_convert, name="lead_convert"),
     path("<slug:slug>/", lists.record_list, name="record_list"),
     path("<slug:slug>/views/new/", lists.list_view_edit, name="list_view_new"),
     path("<slug:slug>/views/<int:pk>/", lists.list_view_edit, name="list_view_edit"),
