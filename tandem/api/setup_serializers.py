@@ -464,6 +464,15 @@ class PicklistValueSerializer(SetupSerializer):
             )
         if "value" in attrs:
             self.check_unique(attrs, "value", object_name=obj.name, field_name=field_name)
+        if self.instance is None and "sort_order" not in attrs:
+            # A new value goes to the end of the list.
+            last = (
+                PicklistValue.objects.filter(object_name=obj.name, field_name=field_name)
+                .order_by("-sort_order")
+                .values_list("sort_order", flat=True)
+                .first()
+            )
+            attrs["sort_order"] = 0 if last is None else last + 1
         if not attrs.get("label") and ("label" in attrs or self.instance is None):
             attrs["label"] = attrs.get("value", getattr(self.instance, "value", ""))
         return attrs
