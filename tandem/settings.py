@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tandem.access",
     "tandem.sales",
     "tandem.activities",
+    "tandem.partners",
     "tandem.web",
     "tandem.setup",
     "tandem.api",

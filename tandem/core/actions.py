@@ -108,6 +108,9 @@ def change_owner(user, record, new_owner=None, new_queue=None):
         record.updated_at = timezone.now()
         record.save()
         record_changes(obj_def, record, before, user)
+        hook = obj_def.extra.get("after_owner_change")
+        if hook:
+            hook(record)
     return record
 
 

@@ -27,8 +27,8 @@ STANDARD_PICKLISTS: dict[tuple[str, str], list] = {
     ("lead", "status"): [
         {"value": "Open - Not Contacted", "is_default": True},
         {"value": "Working - Contacted"},
-        {"value": "Closed - Converted", "is_converted": True},
-        {"value": "Closed - Not Converted"},
+        {"value": "Closed - Converted", "is_converted": True, "is_closed": True},
+        {"value": "Closed - Not Converted", "is_closed": True},
     ],
     ("lead", "rating"): ["Hot", "Warm", "Cold"],
     ("lead", "lead_source"): LEAD_SOURCES,

@@ -2,6 +2,7 @@
 
 from tandem.activities.models import Event, Note, Task
 from tandem.core.registry import ChildLink, ObjectDef, ParentLink, register
+from tandem.partners.roles import move_partner_roles
 from tandem.sales.models import Account, Contact, Lead, Opportunity
 from tandem.sales.rules import before_save_lead, before_save_opportunity
 
@@ -29,6 +30,7 @@ register(
         search_fields=("name", "account_number", "phone", "website"),
         tracked_fields=("name", "type", "industry", "rating", "owner", "phone", "parent"),
         children=(ChildLink("contact", "account"), ChildLink("opportunity", "account")),
+        extra={"after_owner_change": move_partner_roles},
         related_lists=(("contact", "account"), ("opportunity", "account"))
         + _activity_lists("account"),
     )
