@@ -23,9 +23,7 @@ def starting_sections(obj: registry.ObjectDef) -> list[dict]:
 
 def default_layout(obj: registry.ObjectDef) -> PageLayout:
     """The object's default layout, created from its fields when there is none."""
-    layout = (
-        PageLayout.objects.filter(object_name=obj.name).order_by("-is_default", "pk").first()
-    )
+    layout = PageLayout.objects.filter(object_name=obj.name).order_by("-is_default", "pk").first()
     if layout is None:
         layout = PageLayout.objects.create(
             object_name=obj.name,

@@ -92,5 +92,7 @@ def send_invitation(user: User, build_absolute_uri) -> None:
     with translation.override(_language(user)):
         subject = _("You are invited to %(company)s on Tandem")
     transaction.on_commit(
-        lambda: _send(user, subject, "setup/email/invitation.txt", {"link": link, "login_url": login_url})
+        lambda: _send(
+            user, subject, "setup/email/invitation.txt", {"link": link, "login_url": login_url}
+        )
     )

@@ -25,7 +25,12 @@ urlpatterns = [
     path("users/<int:pk>/edit/", users.user_edit, name="user_edit"),
     path("users/<int:pk>/invite/", users.user_invite, name="user_invite"),
     path("users/<int:pk>/reset-password/", users.user_reset_password, name="user_reset_password"),
-    path("users/<int:pk>/deactivate/", users.user_set_active, {"active": False}, name="user_deactivate"),
+    path(
+        "users/<int:pk>/deactivate/",
+        users.user_set_active,
+        {"active": False},
+        name="user_deactivate",
+    ),
     path("users/<int:pk>/activate/", users.user_set_active, {"active": True}, name="user_activate"),
     # Profiles
     path("profiles/", profiles.profile_list, name="profiles"),
@@ -49,15 +54,27 @@ urlpatterns = [
     path("sharing/<str:object_name>/", sharing.rule_list, name="sharing_rules"),
     path("sharing/<str:object_name>/new/", sharing.rule_add, name="sharing_rule_add"),
     path("sharing/<str:object_name>/<int:pk>/", sharing.rule_edit, name="sharing_rule_edit"),
-    path("sharing/<str:object_name>/<int:pk>/delete/", sharing.rule_delete, name="sharing_rule_delete"),
+    path(
+        "sharing/<str:object_name>/<int:pk>/delete/",
+        sharing.rule_delete,
+        name="sharing_rule_delete",
+    ),
     # Objects: fields, picklists, layouts
     path("objects/", home.object_manager, name="objects"),
     path("objects/<str:object_name>/fields/", fields.field_list, name="fields"),
     path("objects/<str:object_name>/fields/new/", fields.field_add, name="field_add"),
     path("objects/<str:object_name>/fields/<int:pk>/", fields.field_edit, name="field_edit"),
-    path("objects/<str:object_name>/fields/<int:pk>/delete/", fields.field_delete, name="field_delete"),
+    path(
+        "objects/<str:object_name>/fields/<int:pk>/delete/",
+        fields.field_delete,
+        name="field_delete",
+    ),
     path("objects/<str:object_name>/picklists/", picklists.picklist_list, name="picklists"),
-    path("objects/<str:object_name>/picklists/<str:field_name>/", picklists.picklist_detail, name="picklist"),
+    path(
+        "objects/<str:object_name>/picklists/<str:field_name>/",
+        picklists.picklist_detail,
+        name="picklist",
+    ),
     path(
         "objects/<str:object_name>/picklists/<str:field_name>/reorder/",
         picklists.value_reorder,
@@ -86,7 +103,11 @@ urlpatterns = [
     path("objects/<str:object_name>/layouts/", layouts.layout_list, name="layouts"),
     path("objects/<str:object_name>/layouts/new/", layouts.layout_add, name="layout_add"),
     path("objects/<str:object_name>/layouts/<int:pk>/", layouts.layout_edit, name="layout_edit"),
-    path("objects/<str:object_name>/layouts/<int:pk>/delete/", layouts.layout_delete, name="layout_delete"),
+    path(
+        "objects/<str:object_name>/layouts/<int:pk>/delete/",
+        layouts.layout_delete,
+        name="layout_delete",
+    ),
     # Company
     path("company/", company.company, name="company"),
 ]

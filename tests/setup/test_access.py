@@ -15,16 +15,31 @@ def things(db):
     group = Group.objects.create(name="Everyone")
     queue = Group.objects.create(name="Web leads", kind=Group.KIND_QUEUE, queue_objects=["lead"])
     rule = SharingRule.objects.create(
-        object_name="lead", name="Boss to all", source_kind="role", source_id=role.pk,
-        target_kind="group", target_id=group.pk, access_level="read",
+        object_name="lead",
+        name="Boss to all",
+        source_kind="role",
+        source_id=role.pk,
+        target_kind="group",
+        target_id=group.pk,
+        access_level="read",
     )
-    field = CustomField.objects.create(object_name="lead", name="region", label="Region", field_type="text")
-    layout = PageLayout.objects.create(object_name="lead", name="Lead Layout", sections=[], is_default=True)
+    field = CustomField.objects.create(
+        object_name="lead", name="region", label="Region", field_type="text"
+    )
+    layout = PageLayout.objects.create(
+        object_name="lead", name="Lead Layout", sections=[], is_default=True
+    )
     other = f.user("other@example.com", role=role)
     value = PicklistValue.objects.get(object_name="lead", field_name="rating", value="Hot")
     return {
-        "role": role, "group": group, "queue": queue, "rule": rule, "field": field,
-        "layout": layout, "user": other, "value": value,
+        "role": role,
+        "group": group,
+        "queue": queue,
+        "rule": rule,
+        "field": field,
+        "layout": layout,
+        "user": other,
+        "value": value,
         "profile": Profile.objects.get(name="Read Only"),
     }
 
@@ -82,13 +97,19 @@ def test_every_page_opens_for_an_administrator(admin_web, things):
     for url in customize_urls(things) + user_urls(things):
         response = admin_web.get(url)
         assert response.status_code == 200, url
-        assert b"<form" in response.content or b"<table" in response.content or b"list-group" in response.content, url
+        assert (
+            b"<form" in response.content
+            or b"<table" in response.content
+            or b"list-group" in response.content
+        ), url
 
 
 def test_every_page_is_404_for_a_standard_user(standard_web, things):
     for url in customize_urls(things) + user_urls(things):
         assert standard_web.get(url).status_code == 404, url
-    assert standard_web.post(reverse("setup:user_invite", args=[things["user"].pk])).status_code == 404
+    assert (
+        standard_web.post(reverse("setup:user_invite", args=[things["user"].pk])).status_code == 404
+    )
     assert standard_web.post(reverse("setup:sharing"), {}).status_code == 404
 
 
@@ -101,7 +122,17 @@ def test_user_managers_reach_users_pages_only(user_manager_web, things):
 
 def test_home_links_to_every_page(admin_web, things):
     html = admin_web.get(reverse("setup:home")).content.decode()
-    for name in ("users", "user_add", "profiles", "roles", "groups", "queues", "sharing", "objects", "company"):
+    for name in (
+        "users",
+        "user_add",
+        "profiles",
+        "roles",
+        "groups",
+        "queues",
+        "sharing",
+        "objects",
+        "company",
+    ):
         assert reverse(f"setup:{name}") in html, name
     for obj in ("lead", "account", "opportunity"):
         for name in ("fields", "picklists", "layouts", "sharing_rules"):
@@ -121,7 +152,11 @@ def test_unknown_object_is_404(admin_web):
 
 def test_pages_fit_a_phone(admin_web, things):
     """Every page uses the responsive viewport and Bootstrap's grid or scrolling tables."""
-    for url in (reverse("setup:users"), reverse("setup:sharing"), reverse("setup:profile", args=[things["profile"].pk])):
+    for url in (
+        reverse("setup:users"),
+        reverse("setup:sharing"),
+        reverse("setup:profile", args=[things["profile"].pk]),
+    ):
         html = admin_web.get(url).content.decode()
         assert 'name="viewport"' in html
         assert "table-responsive" in html or "col-12" in html

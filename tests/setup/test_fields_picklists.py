@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tandem.access.models import SharingRule
+from tandem.core import registry
 from tandem.core.fields import field_map, picklist_choices
 from tandem.core.models import CustomField, ListView, PageLayout, PicklistValue
-from tandem.core import registry
 
 TYPE_EXTRAS = {
     "text": {"max_length": "40", "default_value": "n/a"},
@@ -27,7 +27,13 @@ TYPE_EXTRAS = {
 
 
 def field_data(**overrides):
-    data = {"label": "Region", "name": "", "field_type": "text", "help_text": "Where", "required": ""}
+    data = {
+        "label": "Region",
+        "name": "",
+        "field_type": "text",
+        "help_text": "Where",
+        "required": "",
+    }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
 
@@ -55,16 +61,27 @@ def test_create_a_custom_field_of_each_type(admin_web, field_type):
         assert field.lookup_object == "account"
     if field_type == "picklist":
         assert picklist_choices("lead", "custom.my_picklist") == [
-            ("North", "North"), ("South", "South"), ("East", "East"),
+            ("North", "North"),
+            ("South", "South"),
+            ("East", "East"),
         ]
-        assert PicklistValue.objects.get(field_name="custom.my_picklist", is_default=True).value == "South"
+        assert (
+            PicklistValue.objects.get(field_name="custom.my_picklist", is_default=True).value
+            == "South"
+        )
     if field_type == "multipicklist":
-        assert [v for v, _l in picklist_choices("lead", "custom.my_multipicklist")] == ["Red", "Green"]
+        assert [v for v, _l in picklist_choices("lead", "custom.my_multipicklist")] == [
+            "Red",
+            "Green",
+        ]
 
 
 def test_new_field_appended_to_existing_default_layout(admin_web):
     layout = PageLayout.objects.create(
-        object_name="account", name="Mine", sections=[{"title": "Main", "fields": ["name", "owner"]}], is_default=True
+        object_name="account",
+        name="Mine",
+        sections=[{"title": "Main", "fields": ["name", "owner"]}],
+        is_default=True,
     )
     admin_web.post(reverse("setup:field_add", args=["account"]), field_data(name="tier"))
     layout.refresh_from_db()
@@ -82,7 +99,10 @@ def test_new_field_appended_to_existing_default_layout(admin_web):
         ({"field_type": "lookup"}, "lookup_object"),
         ({"field_type": "picklist"}, "picklist_values"),
         ({"field_type": "picklist", "picklist_values": "A\na"}, "picklist_values"),
-        ({"field_type": "picklist", "picklist_values": "A\nB", "default_value": "C"}, "default_value"),
+        (
+            {"field_type": "picklist", "picklist_values": "A\nB", "default_value": "C"},
+            "default_value",
+        ),
         ({"field_type": "number", "default_value": "lots"}, "default_value"),
         ({"field_type": "date", "default_value": "31/31/2026"}, "default_value"),
         ({"field_type": "text", "max_length": "1000"}, "max_length"),
@@ -100,11 +120,18 @@ def test_bad_field_definitions_refused_at_the_field(admin_web, overrides, field)
 
 def test_api_name_unique_per_object(admin_web):
     admin_web.post(reverse("setup:field_add", args=["lead"]), field_data(name="region"))
-    response = admin_web.post(reverse("setup:field_add", args=["lead"]), field_data(name="region", label="Other"))
+    response = admin_web.post(
+        reverse("setup:field_add", args=["lead"]), field_data(name="region", label="Other")
+    )
     assert response.status_code == 400
     assert "already has" in response.context["form"].errors["name"][0]
     # Another object may use the same name.
-    assert admin_web.post(reverse("setup:field_add", args=["account"]), field_data(name="region")).status_code == 302
+    assert (
+        admin_web.post(
+            reverse("setup:field_add", args=["account"]), field_data(name="region")
+        ).status_code
+        == 302
+    )
     assert CustomField.objects.filter(name="region").count() == 2
 
 
@@ -118,7 +145,10 @@ def test_edit_label_help_required(admin_web):
     assert response.status_code == 302
     field.refresh_from_db()
     assert (field.label, field.help_text, field.required, field.field_type) == (
-        "Sales region", "Pick the region", True, "text",
+        "Sales region",
+        "Pick the region",
+        True,
+        "text",
     )
     response = admin_web.post(reverse("setup:field_edit", args=["lead", field.pk]), {"label": ""})
     assert response.status_code == 400
@@ -132,7 +162,10 @@ def test_delete_a_field_cleans_layouts_views_and_values(admin_web, admin_user):
     )
     field = CustomField.objects.get()
     view = ListView.objects.create(
-        object_name="lead", name="Zones", owner=admin_user, columns=["last_name", "custom.zone"],
+        object_name="lead",
+        name="Zones",
+        owner=admin_user,
+        columns=["last_name", "custom.zone"],
         filters=[{"field": "custom.zone", "op": "equals", "value": "A"}],
     )
     assert admin_web.get(reverse("setup:field_delete", args=["lead", field.pk])).status_code == 200
@@ -149,9 +182,13 @@ def test_field_used_by_a_sharing_rule_cannot_be_deleted(admin_web, org):
     admin_web.post(reverse("setup:field_add", args=["lead"]), field_data(name="zone"))
     field = CustomField.objects.get()
     SharingRule.objects.create(
-        object_name="lead", name="Zone rule", kind="criteria",
+        object_name="lead",
+        name="Zone rule",
+        kind="criteria",
         criteria=[{"field": "custom.zone", "op": "equals", "value": "A"}],
-        target_kind="role", target_id=org.ceo_role.pk, access_level="read",
+        target_kind="role",
+        target_id=org.ceo_role.pk,
+        access_level="read",
     )
     response = admin_web.post(reverse("setup:field_delete", args=["lead", field.pk]))
     assert response.status_code == 409
@@ -162,7 +199,8 @@ def test_field_used_by_a_sharing_rule_cannot_be_deleted(admin_web, org):
 def rating_values():
     return list(
         PicklistValue.objects.filter(object_name="lead", field_name="rating")
-        .order_by("sort_order", "pk").values_list("value", flat=True)
+        .order_by("sort_order", "pk")
+        .values_list("value", flat=True)
     )
 
 
@@ -183,7 +221,9 @@ def test_add_lukewarm_to_lead_rating(admin_web):
 def test_edit_label_reorder_deactivate_and_default(admin_web):
     base = ["lead", "rating"]
     warm = PicklistValue.objects.get(object_name="lead", field_name="rating", value="Warm")
-    response = admin_web.post(reverse("setup:picklist_value_edit", args=base + [warm.pk]), {"label": "Tepid"})
+    response = admin_web.post(
+        reverse("setup:picklist_value_edit", args=base + [warm.pk]), {"label": "Tepid"}
+    )
     assert response.status_code == 302
     warm.refresh_from_db()
     assert (warm.value, warm.label) == ("Warm", "Tepid")
@@ -192,8 +232,13 @@ def test_edit_label_reorder_deactivate_and_default(admin_web):
     assert rating_values() == ["Warm", "Hot", "Cold"]
     admin_web.post(reverse("setup:picklist_move", args=base + [warm.pk, "down"]))
     assert rating_values() == ["Hot", "Warm", "Cold"]
-    ids = {v.value: v.pk for v in PicklistValue.objects.filter(object_name="lead", field_name="rating")}
-    admin_web.post(reverse("setup:picklist_reorder", args=base), {"order": [ids["Cold"], ids["Warm"], ids["Hot"]]})
+    ids = {
+        v.value: v.pk for v in PicklistValue.objects.filter(object_name="lead", field_name="rating")
+    }
+    admin_web.post(
+        reverse("setup:picklist_reorder", args=base),
+        {"order": [ids["Cold"], ids["Warm"], ids["Hot"]]},
+    )
     assert rating_values() == ["Cold", "Warm", "Hot"]
     # An order that leaves a value out is refused.
     admin_web.post(reverse("setup:picklist_reorder", args=base), {"order": [ids["Hot"]]})
@@ -202,7 +247,9 @@ def test_edit_label_reorder_deactivate_and_default(admin_web):
     admin_web.post(reverse("setup:picklist_default", args=base + [ids["Cold"]]))
     assert PicklistValue.objects.get(pk=ids["Cold"]).is_default
     admin_web.post(reverse("setup:picklist_default", args=base + [ids["Hot"]]))
-    defaults = PicklistValue.objects.filter(object_name="lead", field_name="rating", is_default=True)
+    defaults = PicklistValue.objects.filter(
+        object_name="lead", field_name="rating", is_default=True
+    )
     assert list(defaults.values_list("value", flat=True)) == ["Hot"]
     # The default cannot be deactivated; another value can.
     admin_web.post(reverse("setup:picklist_toggle", args=base + [ids["Hot"]]))
@@ -218,11 +265,24 @@ def test_stage_values_carry_probability_forecast_and_closed_won(admin_web):
         url, {"value": "Verbal Yes", "probability": "95", "forecast_category": "Commit"}
     )
     assert response.status_code == 302
-    stage = PicklistValue.objects.get(object_name="opportunity", field_name="stage", value="Verbal Yes")
-    assert (stage.probability, stage.forecast_category, stage.is_closed, stage.is_won) == (95, "Commit", False, False)
+    stage = PicklistValue.objects.get(
+        object_name="opportunity", field_name="stage", value="Verbal Yes"
+    )
+    assert (stage.probability, stage.forecast_category, stage.is_closed, stage.is_won) == (
+        95,
+        "Commit",
+        False,
+        False,
+    )
     response = admin_web.post(
         reverse("setup:picklist_value_edit", args=["opportunity", "stage", stage.pk]),
-        {"label": "Verbal Yes", "probability": "100", "forecast_category": "Closed", "is_closed": "on", "is_won": "on"},
+        {
+            "label": "Verbal Yes",
+            "probability": "100",
+            "forecast_category": "Closed",
+            "is_closed": "on",
+            "is_won": "on",
+        },
     )
     assert response.status_code == 302
     stage.refresh_from_db()

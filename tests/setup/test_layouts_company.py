@@ -24,7 +24,9 @@ email
 
 @pytest.fixture
 def region(db):
-    return CustomField.objects.create(object_name="lead", name="region", label="Region", field_type="text")
+    return CustomField.objects.create(
+        object_name="lead", name="region", label="Region", field_type="text"
+    )
 
 
 def layout_data(**overrides):
@@ -42,7 +44,10 @@ def test_create_a_layout_with_sections_required_fields_and_profiles(admin_web, r
     assert response.status_code == 302, response.context["form"].errors
     layout = PageLayout.objects.get(name="Sales layout")
     assert layout.sections == [
-        {"title": "Lead Information", "fields": ["first_name", "last_name", "company", "status", "rating"]},
+        {
+            "title": "Lead Information",
+            "fields": ["first_name", "last_name", "company", "status", "rating"],
+        },
         {"title": "Extra", "fields": ["custom.region", "email"]},
     ]
     assert layout.required == ["email"]
@@ -68,7 +73,9 @@ def test_edit_page_shows_sections_back(admin_web, region):
     ],
 )
 def test_bad_sections_refused_naming_the_problem(admin_web, region, text, fragment):
-    response = admin_web.post(reverse("setup:layout_add", args=["lead"]), layout_data(sections_text=text))
+    response = admin_web.post(
+        reverse("setup:layout_add", args=["lead"]), layout_data(sections_text=text)
+    )
     assert response.status_code == 400
     errors = " ".join(response.context["form"].errors["sections_text"])
     assert fragment.lower() in errors.lower()
@@ -86,8 +93,14 @@ def test_required_field_must_be_on_the_layout(admin_web, region):
 
 def test_one_default_and_one_layout_per_profile(admin_web, region):
     standard = Profile.objects.get(name="Standard User")
-    admin_web.post(reverse("setup:layout_add", args=["lead"]), layout_data(name="A", is_default="on", profiles=[standard.pk]))
-    admin_web.post(reverse("setup:layout_add", args=["lead"]), layout_data(name="B", is_default="on", profiles=[standard.pk]))
+    admin_web.post(
+        reverse("setup:layout_add", args=["lead"]),
+        layout_data(name="A", is_default="on", profiles=[standard.pk]),
+    )
+    admin_web.post(
+        reverse("setup:layout_add", args=["lead"]),
+        layout_data(name="B", is_default="on", profiles=[standard.pk]),
+    )
     a, b = PageLayout.objects.get(name="A"), PageLayout.objects.get(name="B")
     assert (a.is_default, b.is_default) == (False, True)
     assert list(a.profiles.all()) == [] and list(b.profiles.all()) == [standard]
@@ -99,7 +112,9 @@ def test_one_default_and_one_layout_per_profile(admin_web, region):
 
 def test_duplicate_layout_name_refused(admin_web, region):
     admin_web.post(reverse("setup:layout_add", args=["lead"]), layout_data())
-    response = admin_web.post(reverse("setup:layout_add", args=["lead"]), layout_data(name="sales LAYOUT"))
+    response = admin_web.post(
+        reverse("setup:layout_add", args=["lead"]), layout_data(name="sales LAYOUT")
+    )
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
     assert PageLayout.objects.count() == 1
@@ -125,7 +140,12 @@ def test_company_profile_saved(admin_web, settings, tmp_path):
     response = admin_web.post(reverse("setup:company"), data)
     assert response.status_code == 302
     company = Company.current()
-    assert (company.name, company.time_zone, company.language, company.currency) == ("Acme Ltd", "Europe/Rome", "it", "EUR")
+    assert (company.name, company.time_zone, company.language, company.currency) == (
+        "Acme Ltd",
+        "Europe/Rome",
+        "it",
+        "EUR",
+    )
     assert (company.fiscal_year_start_month, company.primary_color) == (4, "#112233")
     assert company.logo.name.startswith("branding/logo")
     assert (tmp_path / company.logo.name).read_bytes() == PNG
@@ -149,7 +169,11 @@ def test_company_bad_input_refused_at_the_field(admin_web, field, value):
     assert response.status_code == 400
     assert field in response.context["form"].errors
     after = Company.current()
-    assert (after.name, after.time_zone, after.currency) == (before.name, before.time_zone, before.currency)
+    assert (after.name, after.time_zone, after.currency) == (
+        before.name,
+        before.time_zone,
+        before.currency,
+    )
 
 
 @pytest.mark.parametrize(

@@ -24,14 +24,19 @@ def grid_data(profile, **overrides):
 def test_profile_grid_saves_ticks_and_what_they_need(admin_web):
     profile = Profile.objects.create(name="Marketing", object_permissions={}, system_permissions={})
     data = grid_data(
-        profile, **{"perm__lead__delete": "on", "perm__account__read": "on", "sys__export_reports": "on"}
+        profile, perm__lead__delete="on", perm__account__read="on", sys__export_reports="on"
     )
     response = admin_web.post(reverse("setup:profile", args=[profile.pk]), data)
     assert response.status_code == 302
     profile.refresh_from_db()
     # Delete needs Edit and Read: they are ticked too.
     assert profile.object_permissions["lead"] == {
-        "read": True, "create": False, "edit": True, "delete": True, "view_all": False, "modify_all": False,
+        "read": True,
+        "create": False,
+        "edit": True,
+        "delete": True,
+        "view_all": False,
+        "modify_all": False,
     }
     assert profile.object_permissions["account"]["read"] is True
     assert profile.object_permissions["opportunity"]["read"] is False
@@ -51,7 +56,9 @@ def test_profile_grid_shows_every_object_and_action(admin_web):
 
 def test_profile_name_clash_refused(admin_web):
     profile = Profile.objects.create(name="Marketing")
-    response = admin_web.post(reverse("setup:profile", args=[profile.pk]), grid_data(profile, name="Read Only"))
+    response = admin_web.post(
+        reverse("setup:profile", args=[profile.pk]), grid_data(profile, name="Read Only")
+    )
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
     profile.refresh_from_db()
@@ -61,7 +68,8 @@ def test_profile_name_clash_refused(admin_web):
 def test_admin_cannot_remove_customise_from_own_profile(admin_web, admin_user):
     profile = admin_user.profile
     response = admin_web.post(
-        reverse("setup:profile", args=[profile.pk]), grid_data(profile, sys__customize_application=None)
+        reverse("setup:profile", args=[profile.pk]),
+        grid_data(profile, sys__customize_application=None),
     )
     assert response.status_code == 400
     assert "sys__customize_application" in response.context["form"].errors
@@ -71,13 +79,17 @@ def test_admin_cannot_remove_customise_from_own_profile(admin_web, admin_user):
 
 def test_clone_profile_copies_permissions(admin_web):
     source = Profile.objects.get(name="Standard User")
-    response = admin_web.post(reverse("setup:profile_clone", args=[source.pk]), {"name": "Sales Rep Plus"})
+    response = admin_web.post(
+        reverse("setup:profile_clone", args=[source.pk]), {"name": "Sales Rep Plus"}
+    )
     assert response.status_code == 302
     clone = Profile.objects.get(name="Sales Rep Plus")
     assert clone.object_permissions == source.object_permissions
     assert clone.system_permissions == source.system_permissions
     assert not clone.is_standard
-    response = admin_web.post(reverse("setup:profile_clone", args=[source.pk]), {"name": "sales rep plus"})
+    response = admin_web.post(
+        reverse("setup:profile_clone", args=[source.pk]), {"name": "sales rep plus"}
+    )
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
     assert Profile.objects.filter(name__iexact="sales rep plus").count() == 1
@@ -112,14 +124,17 @@ def test_roles_shown_as_a_tree(admin_web, org):
 
 
 def test_add_child_rename_and_move_a_role(admin_web, org):
-    response = admin_web.post(reverse("setup:role_add"), {"name": "EMEA Rep", "parent": org.vp_role.pk})
+    response = admin_web.post(
+        reverse("setup:role_add"), {"name": "EMEA Rep", "parent": org.vp_role.pk}
+    )
     assert response.status_code == 302
     emea = Role.objects.get(name="EMEA Rep")
     assert emea.parent == org.vp_role
     assert RoleClosure.objects.filter(ancestor=org.ceo_role, descendant=emea).exists()
 
     response = admin_web.post(
-        reverse("setup:role_edit", args=[emea.pk]), {"name": "EMEA Support", "parent": org.support_role.pk}
+        reverse("setup:role_edit", args=[emea.pk]),
+        {"name": "EMEA Support", "parent": org.support_role.pk},
     )
     assert response.status_code == 302
     emea.refresh_from_db()
@@ -129,18 +144,28 @@ def test_add_child_rename_and_move_a_role(admin_web, org):
 
 
 def test_moving_a_role_under_its_own_subordinate_is_refused(admin_web, org):
-    before = list(RoleClosure.objects.values_list("ancestor", "descendant", "depth").order_by("ancestor", "descendant"))
+    before = list(
+        RoleClosure.objects.values_list("ancestor", "descendant", "depth").order_by(
+            "ancestor", "descendant"
+        )
+    )
     response = admin_web.post(
-        reverse("setup:role_edit", args=[org.ceo_role.pk]), {"name": "CEO", "parent": org.rep_role.pk}
+        reverse("setup:role_edit", args=[org.ceo_role.pk]),
+        {"name": "CEO", "parent": org.rep_role.pk},
     )
     assert response.status_code == 400
     assert "parent" in response.context["form"].errors
     org.ceo_role.refresh_from_db()
     assert org.ceo_role.parent is None
-    after = list(RoleClosure.objects.values_list("ancestor", "descendant", "depth").order_by("ancestor", "descendant"))
+    after = list(
+        RoleClosure.objects.values_list("ancestor", "descendant", "depth").order_by(
+            "ancestor", "descendant"
+        )
+    )
     assert after == before
     response = admin_web.post(
-        reverse("setup:role_edit", args=[org.vp_role.pk]), {"name": "VP Sales", "parent": org.vp_role.pk}
+        reverse("setup:role_edit", args=[org.vp_role.pk]),
+        {"name": "VP Sales", "parent": org.vp_role.pk},
     )
     assert response.status_code == 400
     assert "parent" in response.context["form"].errors

@@ -49,7 +49,9 @@ def test_add_user_with_notify_emails_a_password_that_works(
     assert authenticate(None, username="ada@example.com", password=password) == user
     # …and through the real login page.
     admin_web.logout()
-    response = admin_web.post(reverse("login"), {"username": "ada@example.com", "password": password})
+    response = admin_web.post(
+        reverse("login"), {"username": "ada@example.com", "password": password}
+    )
     assert response.status_code == 302
 
 
@@ -79,7 +81,9 @@ def test_add_user_without_notify_sends_nothing_and_can_be_invited_later(
     assert reverse("password_reset_confirm", kwargs={"uidb64": uidb64, "token": token}) in link
 
 
-def test_invitation_link_lets_the_user_choose_a_password(admin_web, django_capture_on_commit_callbacks, client):
+def test_invitation_link_lets_the_user_choose_a_password(
+    admin_web, django_capture_on_commit_callbacks, client
+):
     with django_capture_on_commit_callbacks(execute=True):
         admin_web.post(reverse("setup:user_add"), new_user_data(notify=None))
         user = User.objects.get(email="ada@example.com")
@@ -125,7 +129,9 @@ def test_bad_input_names_the_field_and_saves_nothing(admin_web, field, value):
 def test_edit_and_deactivate_a_user(admin_web):
     role = f.role("Support")
     u = f.user("bob@example.com")
-    data = new_user_data(email="bob@example.com", first_name="Bob", last_name="Builder", role=role.pk)
+    data = new_user_data(
+        email="bob@example.com", first_name="Bob", last_name="Builder", role=role.pk
+    )
     data.pop("notify")
     data.pop("is_active")
     response = admin_web.post(reverse("setup:user_edit", args=[u.pk]), data)

@@ -40,18 +40,28 @@ class CompanyForm(ModelForm):
 
     class Meta:
         model = Company
-        fields = [
-            "name", "time_zone", "language", "currency", "fiscal_year_start_month",
-            "primary_color", "default_lead_owner", "logo",
-        ]
+        fields = (
+            "name",
+            "time_zone",
+            "language",
+            "currency",
+            "fiscal_year_start_month",
+            "primary_color",
+            "default_lead_owner",
+            "logo",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
         self.fields["language"].choices = [(code, name) for code, name in settings.LANGUAGES]
         self.fields["currency"].help_text = _("Three-letter ISO 4217 code, such as EUR or USD.")
-        self.fields["default_lead_owner"].queryset = User.objects.filter(is_active=True, is_external=False)
-        self.fields["default_lead_owner"].help_text = _("Owns leads that arrive with no owner (for example from the web).")
+        self.fields["default_lead_owner"].queryset = User.objects.filter(
+            is_active=True, is_external=False
+        )
+        self.fields["default_lead_owner"].help_text = _(
+            "Owns leads that arrive with no owner (for example from the web)."
+        )
         self.fields["logo"].help_text = _("PNG, JPEG, GIF or WebP, up to 2 MB.")
 
     def clean_name(self):
@@ -65,13 +75,17 @@ class CompanyForm(ModelForm):
         try:
             zoneinfo.ZoneInfo(tz)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise forms.ValidationError(_gettext("“%(tz)s” is not a time zone.") % {"tz": tz}) from None
+            raise forms.ValidationError(
+                _gettext("“%(tz)s” is not a time zone.") % {"tz": tz}
+            ) from None
         return tz
 
     def clean_currency(self):
         code = self.cleaned_data["currency"].strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", code):
-            raise forms.ValidationError(_gettext("Enter a three-letter currency code, such as EUR."))
+            raise forms.ValidationError(
+                _gettext("Enter a three-letter currency code, such as EUR.")
+            )
         return code
 
     def clean_primary_color(self):
@@ -88,11 +102,15 @@ class CompanyForm(ModelForm):
         ext = name[name.rfind(".") :] if "." in name else ""
         signatures = IMAGE_SIGNATURES.get(ext)
         if signatures is None:
-            raise forms.ValidationError(_gettext("The logo must be a PNG, JPEG, GIF or WebP image."))
+            raise forms.ValidationError(
+                _gettext("The logo must be a PNG, JPEG, GIF or WebP image.")
+            )
         if logo.size > MAX_LOGO_BYTES:
             raise forms.ValidationError(_gettext("The logo must be at most 2 MB."))
         head = logo.read(12)
         logo.seek(0)
-        if not any(head.startswith(sig) for sig in signatures) or (ext == ".webp" and head[8:12] != b"WEBP"):
+        if not any(head.startswith(sig) for sig in signatures) or (
+            ext == ".webp" and head[8:12] != b"WEBP"
+        ):
             raise forms.ValidationError(_gettext("This file is not the image its name says it is."))
         return logo

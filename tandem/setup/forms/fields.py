@@ -21,7 +21,11 @@ LENGTH_TYPES = (CustomField.TEXT, CustomField.TEXTAREA)
 
 
 def lookup_choices():
-    return [("", "—")] + [(o.name, o.label) for o in registry.all_objects()] + [("user", _gettext("User"))]
+    return (
+        [("", "—")]
+        + [(o.name, o.label) for o in registry.all_objects()]
+        + [("user", _gettext("User"))]
+    )
 
 
 def parse_values(text: str) -> list[str]:
@@ -49,10 +53,18 @@ class CustomFieldBaseForm(ModelForm):
         if not default or kind is None:
             return
         if kind in PICKLIST_TYPES:
-            wanted = [v.strip() for v in default.split(";")] if kind == CustomField.MULTIPICKLIST else [default]
+            wanted = (
+                [v.strip() for v in default.split(";")]
+                if kind == CustomField.MULTIPICKLIST
+                else [default]
+            )
             missing = [v for v in wanted if v not in values]
             if missing:
-                self.add_error("default_value", _gettext("“%(value)s” is not one of the picklist values.") % {"value": missing[0]})
+                self.add_error(
+                    "default_value",
+                    _gettext("“%(value)s” is not one of the picklist values.")
+                    % {"value": missing[0]},
+                )
             return
         if kind == CustomField.LOOKUP:
             self.add_error("default_value", _gettext("A lookup field cannot have a default value."))
@@ -61,7 +73,10 @@ class CustomFieldBaseForm(ModelForm):
         try:
             coerce(spec, default)
         except ValidationError:
-            self.add_error("default_value", _gettext("“%(value)s” is not a valid value for this type.") % {"value": default})
+            self.add_error(
+                "default_value",
+                _gettext("“%(value)s” is not a valid value for this type.") % {"value": default},
+            )
             return
         if kind == CustomField.EMAIL:
             try:
@@ -85,10 +100,18 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
 
     class Meta:
         model = CustomField
-        fields = [
-            "label", "name", "field_type", "lookup_object", "max_length", "decimal_places",
-            "required", "help_text", "default_value", "track_history",
-        ]
+        fields = (
+            "label",
+            "name",
+            "field_type",
+            "lookup_object",
+            "max_length",
+            "decimal_places",
+            "required",
+            "help_text",
+            "default_value",
+            "track_history",
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,13 +121,17 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
             "filled from the label when left empty. It cannot change later."
         )
         self.fields["lookup_object"] = forms.ChoiceField(
-            label=_("Related to"), choices=lookup_choices(), required=False,
+            label=_("Related to"),
+            choices=lookup_choices(),
+            required=False,
             help_text=_("For lookup relationships only."),
         )
         self.fields["lookup_object"].widget.attrs["class"] = "form-select"
         self.fields["max_length"].help_text = _("For text fields: the most characters allowed.")
         self.fields["decimal_places"].help_text = _("For number, currency and percent fields.")
-        self.fields["default_value"].help_text = _("For multi-select picklists, separate values with “;”.")
+        self.fields["default_value"].help_text = _(
+            "For multi-select picklists, separate values with “;”."
+        )
 
     def clean_name(self):
         name = (self.cleaned_data.get("name") or "").strip()
@@ -115,12 +142,15 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
                 name = "f_" + name
         if not name or not API_NAME.match(name):
             raise forms.ValidationError(
-                _gettext("“%(name)s” is not a valid field name: use lowercase letters, digits and single underscores, starting with a letter.")
+                _gettext(
+                    "“%(name)s” is not a valid field name: use lowercase letters, digits and single underscores, starting with a letter."
+                )
                 % {"name": name}
             )
         if CustomField.objects.filter(object_name=self.obj.name, name=name).exists():
             raise forms.ValidationError(
-                _gettext("%(object)s already has a custom field named %(name)s.") % {"object": self.obj.label, "name": name}
+                _gettext("%(object)s already has a custom field named %(name)s.")
+                % {"object": self.obj.label, "name": name}
             )
         return name
 
@@ -134,10 +164,15 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
             seen = set()
             for v in values:
                 if v.lower() in seen:
-                    self.add_error("picklist_values", _gettext("“%(value)s” is listed twice.") % {"value": v})
+                    self.add_error(
+                        "picklist_values", _gettext("“%(value)s” is listed twice.") % {"value": v}
+                    )
                     break
                 if len(v) > 120:
-                    self.add_error("picklist_values", _gettext("“%(value)s” is longer than 120 characters.") % {"value": v[:20]})
+                    self.add_error(
+                        "picklist_values",
+                        _gettext("“%(value)s” is longer than 120 characters.") % {"value": v[:20]},
+                    )
                     break
                 seen.add(v.lower())
         elif values:
@@ -151,7 +186,10 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
             length = data.get("max_length")
             limit = 131072 if kind == CustomField.TEXTAREA else 255
             if length is not None and not 1 <= length <= limit:
-                self.add_error("max_length", _gettext("Choose a length between 1 and %(max)d.") % {"max": limit})
+                self.add_error(
+                    "max_length",
+                    _gettext("Choose a length between 1 and %(max)d.") % {"max": limit},
+                )
         else:
             data["max_length"] = None
         if kind in NUMERIC_TYPES:
@@ -178,7 +216,7 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
 class CustomFieldEditForm(CustomFieldBaseForm):
     class Meta:
         model = CustomField
-        fields = ["label", "help_text", "required", "default_value", "track_history"]
+        fields = ("label", "help_text", "required", "default_value", "track_history")
 
     def clean(self):
         data = super().clean()

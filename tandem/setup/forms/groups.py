@@ -43,7 +43,9 @@ class GroupForm(ModelForm):
     users = forms.ModelMultipleChoiceField(
         label=_("Users"), queryset=User.objects.none(), required=False
     )
-    roles = forms.ModelMultipleChoiceField(label=_("Roles"), queryset=Role.objects.none(), required=False)
+    roles = forms.ModelMultipleChoiceField(
+        label=_("Roles"), queryset=Role.objects.none(), required=False
+    )
     roles_and_subordinates = forms.ModelMultipleChoiceField(
         label=_("Roles and subordinates"), queryset=Role.objects.none(), required=False
     )
@@ -53,13 +55,15 @@ class GroupForm(ModelForm):
 
     class Meta:
         model = Group
-        fields = ["name", "email", "send_email_to_members", "queue_objects"]
+        fields = ("name", "email", "send_email_to_members", "queue_objects")
 
     def __init__(self, *args, kind=Group.KIND_GROUP, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = self.instance.kind if self.instance.pk else kind
         self.instance.kind = self.kind
-        self.fields["users"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["users"].queryset = User.objects.filter(is_active=True).order_by(
+            "last_name", "first_name"
+        )
         self.fields["roles"].queryset = Role.objects.all()
         self.fields["roles_and_subordinates"].queryset = Role.objects.all()
         groups = Group.objects.filter(kind=Group.KIND_GROUP)
@@ -77,7 +81,9 @@ class GroupForm(ModelForm):
                 help_text=_("Records of these objects can be owned by the queue."),
             )
             self.fields["queue_objects"].widget.attrs["class"] = "form-check-input"
-            self.fields["email"].help_text = _("Where notifications about new records in the queue go.")
+            self.fields["email"].help_text = _(
+                "Where notifications about new records in the queue go."
+            )
         else:
             for name in ("email", "send_email_to_members", "queue_objects"):
                 del self.fields[name]
@@ -91,7 +97,9 @@ class GroupForm(ModelForm):
         name = self.cleaned_data["name"].strip()
         clash = Group.objects.filter(kind=self.kind, name__iexact=name).exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("There is already one named %(name)s."), params={"name": name})
+            raise forms.ValidationError(
+                _("There is already one named %(name)s."), params={"name": name}
+            )
         return name
 
     def clean_groups(self):

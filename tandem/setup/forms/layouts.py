@@ -48,12 +48,14 @@ class PageLayoutForm(ModelForm):
         queryset=Profile.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Users with these profiles see this layout. A profile has one layout per object."),
+        help_text=_(
+            "Users with these profiles see this layout. A profile has one layout per object."
+        ),
     )
 
     class Meta:
         model = PageLayout
-        fields = ["name", "is_default", "profiles"]
+        fields = ("name", "is_default", "profiles")
 
     def __init__(self, *args, obj=None, **kwargs):
         self.obj = obj
@@ -71,7 +73,9 @@ class PageLayoutForm(ModelForm):
             pk=self.instance.pk
         )
         if clash.exists():
-            raise forms.ValidationError(_gettext("There is already a layout named %(name)s.") % {"name": name})
+            raise forms.ValidationError(
+                _gettext("There is already a layout named %(name)s.") % {"name": name}
+            )
         return name
 
     def clean_sections_text(self):
@@ -90,7 +94,8 @@ class PageLayoutForm(ModelForm):
             name = line.replace("custom__", "custom.", 1) if line.startswith("custom__") else line
             if not sections:
                 errors.append(
-                    _gettext("Line %(n)d: start with a section title line such as “# Details”.") % {"n": number}
+                    _gettext("Line %(n)d: start with a section title line such as “# Details”.")
+                    % {"n": number}
                 )
                 sections.append({"title": "", "fields": []})
             if name not in self.spec_map:
@@ -100,7 +105,10 @@ class PageLayoutForm(ModelForm):
                 )
                 continue
             if name in seen:
-                errors.append(_gettext("Line %(n)d: “%(field)s” is already on the layout.") % {"n": number, "field": line})
+                errors.append(
+                    _gettext("Line %(n)d: “%(field)s” is already on the layout.")
+                    % {"n": number, "field": line}
+                )
                 continue
             seen.add(name)
             sections[-1]["fields"].append(name)
@@ -109,7 +117,9 @@ class PageLayoutForm(ModelForm):
         missing = [s.label for s in must_be_on_layout(self.obj, self.specs) if s.name not in seen]
         if missing:
             errors.append(
-                _gettext("These fields are always required, so the layout must show them: %(fields)s.")
+                _gettext(
+                    "These fields are always required, so the layout must show them: %(fields)s."
+                )
                 % {"fields": ", ".join(missing)}
             )
         if errors:
@@ -121,11 +131,15 @@ class PageLayoutForm(ModelForm):
         data = super().clean()
         placed = getattr(self, "placed", None)
         if placed is not None:
-            off = [self.spec_map[f].label for f in data.get("required_fields", []) if f not in placed]
+            off = [
+                self.spec_map[f].label for f in data.get("required_fields", []) if f not in placed
+            ]
             if off:
                 self.add_error(
                     "required_fields",
-                    _gettext("Only fields on the layout can be required here; not on it: %(fields)s.")
+                    _gettext(
+                        "Only fields on the layout can be required here; not on it: %(fields)s."
+                    )
                     % {"fields": ", ".join(off)},
                 )
         return data
@@ -142,5 +156,7 @@ class PageLayoutForm(ModelForm):
             other.profiles.remove(*profiles)
         layout.profiles.set(profiles)
         if layout.is_default:
-            PageLayout.objects.filter(object_name=self.obj.name).exclude(pk=layout.pk).update(is_default=False)
+            PageLayout.objects.filter(object_name=self.obj.name).exclude(pk=layout.pk).update(
+                is_default=False
+            )
         return layout

@@ -19,7 +19,15 @@ def is_lead_status(object_name: str, field_name: str) -> bool:
 class PicklistValueForm(ModelForm):
     class Meta:
         model = PicklistValue
-        fields = ["value", "label", "probability", "forecast_category", "is_closed", "is_won", "is_converted"]
+        fields = (
+            "value",
+            "label",
+            "probability",
+            "forecast_category",
+            "is_closed",
+            "is_won",
+            "is_converted",
+        )
 
     def __init__(self, *args, object_name, field_name, field_label, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,7 +37,9 @@ class PicklistValueForm(ModelForm):
         if self.instance.pk:
             del self.fields["value"]  # records store the value: changing it would orphan them
         else:
-            self.fields["value"].help_text = _("Stored on records, used in filters, imports and the API.")
+            self.fields["value"].help_text = _(
+                "Stored on records, used in filters, imports and the API."
+            )
         if is_stage(object_name, field_name):
             self.fields["probability"].widget.attrs.update({"min": 0, "max": 100})
             categories = PicklistValue.objects.filter(

@@ -36,7 +36,7 @@ def sys_key(name: str) -> str:
 class ProfileForm(ModelForm):
     class Meta:
         model = Profile
-        fields = ["name", "description"]
+        fields = ("name", "description")
 
     def __init__(self, *args, editor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,5 +112,7 @@ class CloneProfileForm(Form):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Profile.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError(_("A profile named %(name)s already exists."), params={"name": name})
+            raise forms.ValidationError(
+                _("A profile named %(name)s already exists."), params={"name": name}
+            )
         return name

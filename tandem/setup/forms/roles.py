@@ -12,12 +12,14 @@ from tandem.setup.forms.base import ModelForm
 class RoleForm(ModelForm):
     class Meta:
         model = Role
-        fields = ["name", "parent"]
+        fields = ("name", "parent")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].empty_label = _("— Top of the hierarchy —")
-        self.fields["parent"].help_text = _("The role this one reports to. Its holders see this role's records.")
+        self.fields["parent"].help_text = _(
+            "The role this one reports to. Its holders see this role's records."
+        )
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

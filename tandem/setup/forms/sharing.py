@@ -49,7 +49,10 @@ class OrgDefaultsForm(Form):
             )
 
     def rows(self):
-        return [(obj, self[f"internal__{obj.name}"], self[f"external__{obj.name}"]) for obj in self.objects]
+        return [
+            (obj, self[f"internal__{obj.name}"], self[f"external__{obj.name}"])
+            for obj in self.objects
+        ]
 
     def clean(self):
         data = super().clean()
@@ -137,7 +140,9 @@ class SharingRuleForm(Form):
                 "name": instance.name,
                 "description": instance.description,
                 "kind": instance.kind,
-                "source": f"{instance.source_kind}:{instance.source_id}" if instance.source_kind else "",
+                "source": f"{instance.source_kind}:{instance.source_id}"
+                if instance.source_kind
+                else "",
                 "criteria_logic": instance.criteria_logic,
                 "target": f"{instance.target_kind}:{instance.target_id}",
                 "access_level": instance.access_level,
@@ -174,12 +179,28 @@ class SharingRuleForm(Form):
                 initial=row.get("value", ""),
             )
             for name in names:
-                css = "form-select form-select-sm" if not name.endswith("value") else "form-control form-control-sm"
+                css = (
+                    "form-select form-select-sm"
+                    if not name.endswith("value")
+                    else "form-control form-control-sm"
+                )
                 self.fields[name].widget.attrs["class"] = css
             self.criteria_rows.append(names)
 
     def main_fields(self):
-        return [self[n] for n in ("name", "description", "kind", "source", "criteria_logic", "target", "access_level", "is_active")]
+        return [
+            self[n]
+            for n in (
+                "name",
+                "description",
+                "kind",
+                "source",
+                "criteria_logic",
+                "target",
+                "access_level",
+                "is_active",
+            )
+        ]
 
     def condition_rows(self):
         return [[self[n] for n in names] for names in self.criteria_rows]
@@ -197,7 +218,9 @@ class SharingRuleForm(Form):
                 value = data.get(v_name, "")
                 if not field:
                     if value:
-                        self.add_error(f_name, _gettext("Condition %(n)d: choose a field.") % {"n": i + 1})
+                        self.add_error(
+                            f_name, _gettext("Condition %(n)d: choose a field.") % {"n": i + 1}
+                        )
                     continue
                 cond = {"field": field, "op": data.get(op_name) or "equals", "value": value}
                 try:
@@ -209,8 +232,15 @@ class SharingRuleForm(Form):
             if not conditions and not self.errors:
                 self.add_error("c0_field", _gettext("Add at least one condition."))
             self.conditions = conditions
-        if data.get("source") and data.get("target") and data["source"] == data["target"] and kind == SharingRule.KIND_OWNER:
-            self.add_error("target", _gettext("Sharing records with the people who own them changes nothing."))
+        if (
+            data.get("source")
+            and data.get("target")
+            and data["source"] == data["target"]
+            and kind == SharingRule.KIND_OWNER
+        ):
+            self.add_error(
+                "target", _gettext("Sharing records with the people who own them changes nothing.")
+            )
         return data
 
     def save(self) -> SharingRule:

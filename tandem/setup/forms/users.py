@@ -17,7 +17,16 @@ class UserForm(ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "title", "phone", "profile", "role", "is_active"]
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "title",
+            "phone",
+            "profile",
+            "role",
+            "is_active",
+        )
 
     def __init__(self, *args, editor=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,13 @@ from tandem.core.models import CustomField, ListView, PicklistValue
 from tandem.setup.forms.fields import PICKLIST_TYPES, CustomFieldCreateForm, CustomFieldEditForm
 from tandem.setup.layouts import add_field_to_default_layout, remove_field_from_layouts
 from tandem.setup.permissions import admin_required
-from tandem.setup.views.common import confirm_delete, form_page, get_object_def, name_list, setup_render
+from tandem.setup.views.common import (
+    confirm_delete,
+    form_page,
+    get_object_def,
+    name_list,
+    setup_render,
+)
 
 
 def _crumbs(obj):
@@ -102,13 +108,15 @@ def field_delete(request, object_name, pk):
     field = get_object_or_404(CustomField, pk=pk, object_name=obj.name)
     full_name = CUSTOM_PREFIX + field.name
     rules = [
-        r for r in SharingRule.objects.filter(object_name=obj.name, kind=SharingRule.KIND_CRITERIA)
+        r
+        for r in SharingRule.objects.filter(object_name=obj.name, kind=SharingRule.KIND_CRITERIA)
         if any(c.get("field") in (full_name, "custom__" + field.name) for c in r.criteria)
     ]
     blockers = []
     if rules:
         blockers.append(
-            _("Sharing rules use it in their criteria: %(names)s. Change them first.") % {"names": name_list(rules)}
+            _("Sharing rules use it in their criteria: %(names)s. Change them first.")
+            % {"names": name_list(rules)}
         )
     cancel = reverse("setup:fields", args=[obj.name])
     if request.method == "POST" and not blockers:
@@ -117,7 +125,11 @@ def field_delete(request, object_name, pk):
             remove_field_from_layouts(obj.name, full_name)
             for view in ListView.objects.filter(object_name=obj.name):
                 columns = [c for c in view.columns if c != full_name]
-                filters = [f for f in view.filters if f.get("field") not in (full_name, "custom__" + field.name)]
+                filters = [
+                    f
+                    for f in view.filters
+                    if f.get("field") not in (full_name, "custom__" + field.name)
+                ]
                 if columns != view.columns or filters != view.filters:
                     view.columns, view.filters = columns, filters
                     view.save(update_fields=["columns", "filters"])

@@ -21,7 +21,9 @@ def _titles(kind):
 @admin_required
 def group_list(request, kind):
     title, _url = _titles(kind)
-    groups = Group.objects.filter(kind=kind).annotate(member_count=Count("members")).order_by("name")
+    groups = (
+        Group.objects.filter(kind=kind).annotate(member_count=Count("members")).order_by("name")
+    )
     return setup_render(
         request,
         "setup/groups.html",
@@ -39,7 +41,11 @@ def group_add(request, kind):
         return redirect(list_url)
     new_title = _("New queue") if kind == Group.KIND_QUEUE else _("New public group")
     return form_page(
-        request, form, new_title, cancel_url=reverse(list_url), breadcrumbs=[(title, reverse(list_url))]
+        request,
+        form,
+        new_title,
+        cancel_url=reverse(list_url),
+        breadcrumbs=[(title, reverse(list_url))],
     )
 
 
@@ -66,12 +72,14 @@ def group_delete(request, pk):
     group = get_object_or_404(Group, pk=pk)
     title, list_url = _titles(group.kind)
     rules = SharingRule.objects.filter(
-        Q(target_kind=TARGET_GROUP, target_id=group.pk) | Q(source_kind=TARGET_GROUP, source_id=group.pk)
+        Q(target_kind=TARGET_GROUP, target_id=group.pk)
+        | Q(source_kind=TARGET_GROUP, source_id=group.pk)
     )
     blockers = []
     if rules.exists():
         blockers.append(
-            _("Sharing rules use it: %(names)s. Change or delete them first.") % {"names": name_list(rules)}
+            _("Sharing rules use it: %(names)s. Change or delete them first.")
+            % {"names": name_list(rules)}
         )
     if request.method == "POST" and not blockers:
         try:

@@ -16,14 +16,21 @@ from tandem.setup.views.common import confirm_delete, get_object_def, setup_rend
 def _crumbs(obj):
     return [
         (_("Object Manager"), reverse("setup:objects")),
-        (_("%(object)s page layouts") % {"object": obj.label}, reverse("setup:layouts", args=[obj.name])),
+        (
+            _("%(object)s page layouts") % {"object": obj.label},
+            reverse("setup:layouts", args=[obj.name]),
+        ),
     ]
 
 
 @admin_required
 def layout_list(request, object_name):
     obj = get_object_def(object_name)
-    layouts = PageLayout.objects.filter(object_name=obj.name).prefetch_related("profiles").order_by("-is_default", "name")
+    layouts = (
+        PageLayout.objects.filter(object_name=obj.name)
+        .prefetch_related("profiles")
+        .order_by("-is_default", "name")
+    )
     return setup_render(
         request,
         "setup/layouts.html",
@@ -106,4 +113,3 @@ def layout_delete(request, object_name, pk):
         consequences=[_("Profiles assigned to it will see the default layout.")],
         breadcrumbs=_crumbs(obj),
     )
-

@@ -34,13 +34,18 @@ def _resolve(object_name, field_name):
 
 
 def _values(obj, field_name):
-    return PicklistValue.objects.filter(object_name=obj.name, field_name=field_name).order_by("sort_order", "pk")
+    return PicklistValue.objects.filter(object_name=obj.name, field_name=field_name).order_by(
+        "sort_order", "pk"
+    )
 
 
 def _crumbs(obj):
     return [
         (_("Object Manager"), reverse("setup:objects")),
-        (_("%(object)s picklists") % {"object": obj.label}, reverse("setup:picklists", args=[obj.name])),
+        (
+            _("%(object)s picklists") % {"object": obj.label},
+            reverse("setup:picklists", args=[obj.name]),
+        ),
     ]
 
 
@@ -76,7 +81,10 @@ def picklist_detail(request, object_name, field_name):
             top = _values(obj, field_name).aggregate(m=Max("sort_order"))["m"]
             value.sort_order = 0 if top is None else top + 1
             value.save()
-        messages.success(request, _("“%(value)s” was added to %(field)s.") % {"value": value.label, "field": label})
+        messages.success(
+            request,
+            _("“%(value)s” was added to %(field)s.") % {"value": value.label, "field": label},
+        )
         return redirect("setup:picklist", object_name=obj.name, field_name=field_name)
     return setup_render(
         request,
@@ -104,7 +112,11 @@ def value_edit(request, object_name, field_name, pk):
     obj, label = _resolve(object_name, field_name)
     value = get_object_or_404(PicklistValue, pk=pk, object_name=obj.name, field_name=field_name)
     form = PicklistValueForm(
-        request.POST or None, instance=value, object_name=obj.name, field_name=field_name, field_label=label
+        request.POST or None,
+        instance=value,
+        object_name=obj.name,
+        field_name=field_name,
+        field_label=label,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -115,7 +127,8 @@ def value_edit(request, object_name, field_name, pk):
         form,
         _("Edit value %(value)s") % {"value": value.value},
         cancel_url=reverse("setup:picklist", args=[obj.name, field_name]),
-        breadcrumbs=_crumbs(obj) + [(label, reverse("setup:picklist", args=[obj.name, field_name]))],
+        breadcrumbs=_crumbs(obj)
+        + [(label, reverse("setup:picklist", args=[obj.name, field_name]))],
     )
 
 
@@ -127,7 +140,8 @@ def value_toggle(request, object_name, field_name, pk):
     if value.is_active and value.is_default:
         messages.error(
             request,
-            _("“%(value)s” is the default value. Choose another default before deactivating it.") % {"value": value.label},
+            _("“%(value)s” is the default value. Choose another default before deactivating it.")
+            % {"value": value.label},
         )
     else:
         value.is_active = not value.is_active
@@ -137,7 +151,8 @@ def value_toggle(request, object_name, field_name, pk):
         else:
             messages.success(
                 request,
-                _("“%(value)s” was deactivated: records keep it, new ones cannot choose it.") % {"value": value.label},
+                _("“%(value)s” was deactivated: records keep it, new ones cannot choose it.")
+                % {"value": value.label},
             )
     return _back(obj, field_name)
 
@@ -148,7 +163,10 @@ def value_default(request, object_name, field_name, pk):
     obj, _label = _resolve(object_name, field_name)
     value = get_object_or_404(PicklistValue, pk=pk, object_name=obj.name, field_name=field_name)
     if not value.is_active:
-        messages.error(request, _("Activate “%(value)s” before making it the default.") % {"value": value.label})
+        messages.error(
+            request,
+            _("Activate “%(value)s” before making it the default.") % {"value": value.label},
+        )
         return _back(obj, field_name)
     with transaction.atomic():
         if value.is_default:
@@ -194,7 +212,9 @@ def value_reorder(request, object_name, field_name):
     with transaction.atomic():
         ids = list(_values(obj, field_name).select_for_update().values_list("pk", flat=True))
         if sorted(wanted) != sorted(ids):
-            messages.error(request, _("The order was not saved: the list changed meanwhile. Try again."))
+            messages.error(
+                request, _("The order was not saved: the list changed meanwhile. Try again.")
+            )
         else:
             _renumber(wanted)
             messages.success(request, _("The new order was saved."))

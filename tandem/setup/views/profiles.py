@@ -21,7 +21,9 @@ def _crumbs():
 @admin_required
 def profile_list(request):
     profiles = Profile.objects.annotate(user_count=Count("users")).order_by("name")
-    return setup_render(request, "setup/profiles.html", {"page_title": _("Profiles"), "profiles": profiles})
+    return setup_render(
+        request, "setup/profiles.html", {"page_title": _("Profiles"), "profiles": profiles}
+    )
 
 
 @admin_required

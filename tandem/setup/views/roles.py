@@ -50,17 +50,18 @@ def role_add(request):
         if role is not None:
             messages.success(request, _("Role %(name)s was added.") % {"name": role})
             return redirect("setup:roles")
-    return form_page(request, form, _("New role"), cancel_url=reverse("setup:roles"), breadcrumbs=_crumbs())
+    return form_page(
+        request, form, _("New role"), cancel_url=reverse("setup:roles"), breadcrumbs=_crumbs()
+    )
 
 
 @admin_required
 def role_edit(request, pk):
     role = get_object_or_404(Role, pk=pk)
     form = RoleForm(request.POST or None, instance=role)
-    if request.method == "POST" and form.is_valid():
-        if _save(request, form) is not None:
-            messages.success(request, _("Role %(name)s was saved.") % {"name": role})
-            return redirect("setup:roles")
+    if request.method == "POST" and form.is_valid() and _save(request, form) is not None:
+        messages.success(request, _("Role %(name)s was saved.") % {"name": role})
+        return redirect("setup:roles")
     return form_page(
         request,
         form,

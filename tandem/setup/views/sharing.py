@@ -23,7 +23,9 @@ def sharing_settings(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-        messages.success(request, _("Organisation-wide defaults were saved. They apply from the next page."))
+        messages.success(
+            request, _("Organisation-wide defaults were saved. They apply from the next page.")
+        )
         return redirect("setup:sharing")
     rule_counts = {}
     for rule in SharingRule.objects.only("object_name"):
@@ -51,7 +53,10 @@ def rule_list(request, object_name):
             source = principal_label(rule.source_kind, rule.source_id)
         else:
             joiner = f" {rule.criteria_logic.upper()} "
-            source = joiner.join(f"{c.get('field')} {c.get('op')} {c.get('value', '')}".strip() for c in rule.criteria)
+            source = joiner.join(
+                f"{c.get('field')} {c.get('op')} {c.get('value', '')}".strip()
+                for c in rule.criteria
+            )
         rules.append((rule, source, principal_label(rule.target_kind, rule.target_id)))
     return setup_render(
         request,
@@ -76,7 +81,8 @@ def _rule_form_page(request, obj, form, title):
             "obj": obj,
             "form": form,
             "cancel_url": reverse("setup:sharing_rules", args=[obj.name]),
-            "breadcrumbs": _crumbs() + [(obj.label_plural, reverse("setup:sharing_rules", args=[obj.name]))],
+            "breadcrumbs": _crumbs()
+            + [(obj.label_plural, reverse("setup:sharing_rules", args=[obj.name]))],
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -89,9 +95,14 @@ def rule_add(request, object_name):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             rule = form.save()
-        messages.success(request, _("Sharing rule %(name)s was created. It applies from the next page.") % {"name": rule})
+        messages.success(
+            request,
+            _("Sharing rule %(name)s was created. It applies from the next page.") % {"name": rule},
+        )
         return redirect("setup:sharing_rules", object_name=obj.name)
-    return _rule_form_page(request, obj, form, _("New %(object)s sharing rule") % {"object": obj.label})
+    return _rule_form_page(
+        request, obj, form, _("New %(object)s sharing rule") % {"object": obj.label}
+    )
 
 
 @admin_required

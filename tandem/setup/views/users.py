@@ -25,7 +25,9 @@ def user_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(
-            Q(email__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+            Q(email__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
         )
     show = request.GET.get("show", "active")
     if show == "active":
@@ -129,7 +131,9 @@ def user_set_active(request, pk, active: bool):
         else:
             messages.success(
                 request,
-                _("%(name)s was deactivated and can no longer log in. Their records keep their owner.")
+                _(
+                    "%(name)s was deactivated and can no longer log in. Their records keep their owner."
+                )
                 % {"name": user},
             )
     return redirect("setup:user", pk=user.pk)
