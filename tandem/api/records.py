@@ -87,15 +87,9 @@ class RecordSerializer(serializers.ModelSerializer):
             if name in attrs and not attrs[name]:
                 errors[name] = [_("This field is required.")]
 
-        if obj_def.queue_owned:
-            owner = attrs.get("owner", getattr(self.instance, "owner", None))
-            queue = attrs.get("owner_queue", getattr(self.instance, "owner_queue", None))
-            if creating and "owner" not in attrs and "owner_queue" not in attrs:
-                owner = user
-            if owner is not None and queue is not None and ("owner" in attrs or "owner_queue" in attrs):
-                errors["owner"] = [_("Choose a user or a queue as owner, not both.")]
-            elif owner is None and queue is None:
-                errors["owner"] = [_("A record needs a user or a queue as owner.")]
+        owner_error = self._resolve_owner(attrs, creating, user)
+        if owner_error:
+            errors["owner"] = [owner_error]
 
         if "custom" in attrs or creating or not self.partial:
             custom_errors = self._complete_custom(attrs, creating)
@@ -107,6 +101,48 @@ class RecordSerializer(serializers.ModelSerializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+    def _resolve_owner(self, attrs, creating: bool, user) -> str | None:
+        """Work out the owner after this write; remember a change for the change-owner action.
+
+        Giving a queue moves a lead out of its user's hands and giving a user takes it out of
+        the queue, so a PATCH of one of the two is enough.
+        """
+        self.owner_change = None
+        for name in OWNER_FIELDS:
+            if creating and name in attrs and attrs[name] is None:
+                del attrs[name]
+        given = {name: attrs[name] for name in OWNER_FIELDS if name in attrs}
+        if not given:
+            return None
+        if given.get("owner") is not None and given.get("owner_queue") is not None:
+            return _("Choose a user or a queue as owner, not both.")
+        owner = getattr(self.instance, "owner", None)
+        queue = getattr(self.instance, "owner_queue", None) if self.obj_def.queue_owned else None
+        if "owner" in given:
+            owner = given["owner"]
+            if owner is not None:
+                queue = None
+        if "owner_queue" in given:
+            queue = given["owner_queue"]
+            if queue is not None:
+                owner = None
+        if owner is None and queue is None:
+            return _("A record needs a user or a queue as owner.")
+        if owner is not None and not owner.is_active:
+            return _("The new owner is not an active user.")
+        if creating:
+            attrs.update({"owner": owner} | ({"owner_queue": queue} if self.obj_def.queue_owned else {}))
+        else:
+            for name in OWNER_FIELDS:
+                attrs.pop(name, None)
+            current_queue = getattr(self.instance, "owner_queue_id", None)
+            if (getattr(owner, "pk", None), getattr(queue, "pk", None)) != (
+                self.instance.owner_id,
+                current_queue,
+            ):
+                self.owner_change = (owner, queue)
+        return None
 
     def _complete_custom(self, attrs, creating: bool) -> dict:
         """Defaults on create, clearing on PUT, and required custom fields."""
@@ -267,16 +303,10 @@ class RecordViewSet(viewsets.GenericViewSet):
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             custom = data.pop("custom", None)
-            new_owner = {name: data.pop(name) for name in OWNER_FIELDS if name in data}
             actions.update_record(request.user, record, data, custom)
-            if any(new_owner.get(n) != getattr(record, n, None) for n in new_owner):
-                user_owner = new_owner.get("owner", getattr(record, "owner", None))
-                queue_owner = new_owner.get("owner_queue", getattr(record, "owner_queue", None))
-                if self.obj_def.queue_owned and "owner" in new_owner and user_owner is not None:
-                    queue_owner = None
-                elif self.obj_def.queue_owned and queue_owner is not None:
-                    user_owner = None
-                actions.change_owner(request.user, record, new_owner=user_owner, new_queue=queue_owner)
+            if serializer.owner_change:
+                owner, queue = serializer.owner_change
+                actions.change_owner(request.user, record, new_owner=owner, new_queue=queue)
         return Response(self.get_serializer(record).data)
 
     def partial_update(self, request, pk=None):

@@ -121,6 +121,10 @@ def test_lead_can_be_created_in_a_queue_and_moved_to_a_user(org, api):
     assert response.status_code == 200, response.json()
     assert (response.json()["owner"], response.json()["owner_queue"]) == (org.teammate.pk, None)
 
+    response = api.admin.patch(f"{LEADS}{pk}/", {"owner_queue": queue.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    assert (response.json()["owner"], response.json()["owner_queue"]) == (None, queue.pk)
+
     response = api.admin.post(
         LEADS,
         {"last_name": "Both", "company": "X", "owner": org.owner.pk, "owner_queue": queue.pk},
