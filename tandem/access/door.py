@@ -8,11 +8,16 @@ A user U may act on a record R when U's profile allows the action on R's object 
 - R is owned by U or by a user in a role below U's role (read, edit, delete); or
 - R is owned by a queue that reaches U (read, edit); or
 - a sharing rule or manual share at the right level reaches U (read; edit if Read/Write); or
-- the object's default is Controlled by Parent and U may do the same action on a parent; or
+- the object's default is Controlled by Parent and U may do the same action (read, edit
+  or delete) on a parent; or
 - (read only) R is an account and U may read, other than through the account, one of
   its contacts or opportunities.
 "Reaches U" includes the hierarchy: a share to a user, role or group also reaches the
 users above them (see Principals.matches_target and docs/security-model.md).
+"Role and Subordinates" of an internal role means its internal subordinates: partner roles
+under it are not included (see subordinate_role_ids).
+For external users the effective default is the external one, clamped to the internal one:
+never wider, and Controlled by Parent only when the internal default is Controlled by Parent.
 """
 
 from django.db.models import Q
@@ -28,6 +33,7 @@ from tandem.access.models import (
     TARGET_USER,
     GroupMember,
     RecordShare,
+    Role,
     RoleClosure,
     SharingRule,
     User,
@@ -65,9 +71,8 @@ def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
         return None
 
     q = _owned_by_me_or_below(p)
-    if action == "delete":
-        return q
-    q |= _direct_grants(obj, p, action)
+    if action != "delete":
+        q |= _direct_grants(obj, p, action)
     if owd == OWD_PARENT:
         for link in obj.parents:
             parent_q = object_filter(registry.get(link.object_name), p, action)
@@ -83,7 +88,9 @@ def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
             child_q = direct_filter(child_obj, p, "read")
             if child_q is NOTHING:
                 continue
-            rows = child_obj.model.objects.unrestricted().filter(**{f"{child.field}__isnull": False})
+            rows = child_obj.model.objects.unrestricted().filter(
+                **{f"{child.field}__isnull": False}
+            )
             if child_q is not None:
                 rows = rows.filter(child_q)
             q |= Q(pk__in=rows.values(child.field))
@@ -139,7 +146,7 @@ def _manual_shares(obj: registry.ObjectDef, p: Principals, action: str):
         target |= Q(target_kind=TARGET_ROLE, target_id__in=sorted(p.subtree_role_ids))
         target |= Q(
             target_kind=TARGET_ROLE_SUBS,
-            target_id__in=sorted(p.subtree_role_ids | p.ancestor_role_ids),
+            target_id__in=sorted(p.subtree_role_ids | p.subs_ancestor_role_ids),
         )
     if p.group_ids:
         target |= Q(target_kind=TARGET_GROUP, target_id__in=sorted(p.group_ids))
@@ -170,11 +177,7 @@ def group_source_members(kind: str, target_id: int) -> tuple[set[int], set[int]]
         elif kind == TARGET_ROLE:
             roles.add(target_id)
         elif kind == TARGET_ROLE_SUBS:
-            roles.update(
-                RoleClosure.objects.filter(ancestor_id=target_id).values_list(
-                    "descendant_id", flat=True
-                )
-            )
+            roles.update(subordinate_role_ids(target_id))
         elif kind == TARGET_GROUP and target_id not in seen_groups:
             seen_groups.add(target_id)
             for m in GroupMember.objects.filter(group_id=target_id):
@@ -182,6 +185,20 @@ def group_source_members(kind: str, target_id: int) -> tuple[set[int], set[int]]
 
     add(kind, target_id)
     return users, roles
+
+
+def subordinate_role_ids(role_id: int) -> set[int]:
+    """The roles in "Role and Subordinates": the role and, below it, roles of the same kind.
+
+    Below an internal role that means its internal subordinates only: partner roles sit under
+    their channel manager's role, and a rule for "VP Sales and Subordinates" must not open
+    records to every partner company (Salesforce's "Role and Internal Subordinates"). Below a
+    partner role every role is a partner role of the same partner account.
+    """
+    below = RoleClosure.objects.filter(ancestor_id=role_id)
+    if not Role.objects.filter(pk=role_id, partner_account__isnull=False).exists():
+        below = below.filter(descendant__partner_account__isnull=True)
+    return set(below.values_list("descendant_id", flat=True)) | {role_id}
 
 
 def can(user, action: str, record) -> bool:

@@ -26,10 +26,13 @@ def check_parent(role: Role, parent: Role | None) -> None:
     """Refuse a parent that would make the role report to itself."""
     if parent is None or role.pk is None:
         return
-    if parent.pk == role.pk or RoleClosure.objects.filter(
-        ancestor_id=role.pk, descendant_id=parent.pk
-    ).exists():
-        raise ValidationError({"parent": _("A role cannot report to itself or to a role below it.")})
+    if (
+        parent.pk == role.pk
+        or RoleClosure.objects.filter(ancestor_id=role.pk, descendant_id=parent.pk).exists()
+    ):
+        raise ValidationError(
+            {"parent": _("A role cannot report to itself or to a role below it.")}
+        )
 
 
 def save_role(role: Role) -> Role:

@@ -7,6 +7,8 @@ so a reorganisation is effective on the next request with nothing to recalculate
 from dataclasses import dataclass, field
 
 from tandem.access.models import (
+    OWD_PARENT,
+    OWD_PRIVATE,
     OWD_RANK,
     TARGET_GROUP,
     TARGET_ROLE,
@@ -14,6 +16,7 @@ from tandem.access.models import (
     TARGET_USER,
     GroupMember,
     OrgDefault,
+    Role,
     RoleClosure,
 )
 from tandem.core import registry
@@ -29,6 +32,9 @@ class Principals:
     subtree_role_ids: frozenset = frozenset()  # my role and every role below it
     below_role_ids: frozenset = frozenset()  # the roles strictly below mine
     ancestor_role_ids: frozenset = frozenset()  # the roles strictly above mine
+    # The roles above mine whose "Role and Subordinates" includes me: all of them for an
+    # internal role; only the partner roles above a partner role (see subordinate_role_ids).
+    subs_ancestor_role_ids: frozenset = frozenset()
     group_ids: frozenset = frozenset()  # groups and queues I belong to, hierarchy included
     owd: dict = field(default_factory=dict)  # object name -> effective default for me
 
@@ -48,7 +54,7 @@ class Principals:
         if kind == TARGET_ROLE:
             return target_id in self.subtree_role_ids
         if kind == TARGET_ROLE_SUBS:
-            return target_id in self.subtree_role_ids or target_id in self.ancestor_role_ids
+            return target_id in self.subtree_role_ids or target_id in self.subs_ancestor_role_ids
         if kind == TARGET_GROUP:
             return target_id in self.group_ids
         return False
@@ -67,18 +73,22 @@ def effective_defaults(is_external: bool) -> dict:
         external = row.external_access if row else obj.default_owd
         if OWD_RANK[external] > OWD_RANK[internal]:
             external = internal
+        elif external == OWD_PARENT and internal != OWD_PARENT:
+            # Controlled by Parent can open more than Private (or edit where the internal
+            # default only reads), so it is only allowed when the internal default is too.
+            external = OWD_PRIVATE
         result[obj.name] = external
     return result
 
 
-def _groups_reaching(user, subtree, below, ancestors) -> frozenset:
+def _groups_reaching(user, subtree, below, subs_ancestors) -> frozenset:
     from django.db.models import Q
 
     direct = GroupMember.objects.filter(
         Q(kind=TARGET_USER, user_id=user.pk)
         | Q(kind=TARGET_USER, user__role_id__in=below)
         | Q(kind=TARGET_ROLE, role_id__in=subtree)
-        | Q(kind=TARGET_ROLE_SUBS, role_id__in=subtree | ancestors)
+        | Q(kind=TARGET_ROLE_SUBS, role_id__in=subtree | subs_ancestors)
     ).values_list("group_id", flat=True)
     found = set(direct)
     nested: dict[int, set[int]] = {}
@@ -98,16 +108,24 @@ def _groups_reaching(user, subtree, below, ancestors) -> frozenset:
 def resolve(user) -> Principals:
     subtree: frozenset = frozenset()
     ancestors: frozenset = frozenset()
+    subs_ancestors: frozenset = frozenset()
     if user.role_id:
         subtree = frozenset(
             RoleClosure.objects.filter(ancestor_id=user.role_id).values_list(
                 "descendant_id", flat=True
             )
         )
-        ancestors = frozenset(
+        above = list(
             RoleClosure.objects.filter(descendant_id=user.role_id, depth__gt=0).values_list(
-                "ancestor_id", flat=True
+                "ancestor_id", "ancestor__partner_account_id"
             )
+        )
+        ancestors = frozenset(pk for pk, _ in above)
+        mine_is_partner = Role.objects.filter(
+            pk=user.role_id, partner_account__isnull=False
+        ).exists()
+        subs_ancestors = frozenset(
+            pk for pk, partner in above if not mine_is_partner or partner is not None
         )
     below = subtree - {user.role_id}
     return Principals(
@@ -119,7 +137,8 @@ def resolve(user) -> Principals:
         subtree_role_ids=subtree,
         below_role_ids=below,
         ancestor_role_ids=ancestors,
-        group_ids=_groups_reaching(user, subtree, below, ancestors),
+        subs_ancestor_role_ids=subs_ancestors,
+        group_ids=_groups_reaching(user, subtree, below, subs_ancestors),
         owd=effective_defaults(user.is_external),
     )
 
