@@ -316,3 +316,24 @@ def test_custom_picklists_are_listed_and_editable(admin_web):
     assert reverse("setup:picklist", args=["lead", "rating"]) in html
     admin_web.post(reverse("setup:picklist", args=["lead", "custom.zone"]), {"value": "C"})
     assert [v for v, _l in picklist_choices("lead", "custom.zone")] == ["A", "B", "C"]
+
+
+def test_changing_a_picklist_fields_default_moves_the_default_value(admin_web):
+    admin_web.post(
+        reverse("setup:field_add", args=["lead"]),
+        field_data(name="zone", field_type="picklist", picklist_values="A\nB", default_value="A"),
+    )
+    field = CustomField.objects.get()
+    response = admin_web.post(
+        reverse("setup:field_edit", args=["lead", field.pk]),
+        {"label": "Zone", "default_value": "B"},
+    )
+    assert response.status_code == 302
+    defaults = PicklistValue.objects.filter(field_name="custom.zone", is_default=True)
+    assert list(defaults.values_list("value", flat=True)) == ["B"]
+    response = admin_web.post(
+        reverse("setup:field_edit", args=["lead", field.pk]),
+        {"label": "Zone", "default_value": "Z"},
+    )
+    assert response.status_code == 400
+    assert "default_value" in response.context["form"].errors

@@ -232,6 +232,8 @@ def test_criteria_based_rule_created(admin_web, org):
         {"field": "annual_revenue", "op": "greater_than", "value": "1000000"},
     ]
     assert (rule.target_kind, rule.target_id) == ("group", group.pk)
+    listing = admin_web.get(reverse("setup:sharing_rules", args=["lead"])).content.decode()
+    assert "Rating equals Hot OR Annual revenue greater than 1000000" in listing
     # The edit page shows the rows back.
     html = admin_web.get(
         reverse("setup:sharing_rule_edit", args=["lead", rule.pk])

@@ -190,3 +190,22 @@ def test_blank_role_name_refused(admin_web):
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
     assert not Role.objects.exists()
+
+
+def test_role_used_by_a_sharing_rule_cannot_be_deleted(admin_web, org):
+    from tandem.access.models import SharingRule
+
+    spare = f.role("Spare", org.ceo_role)
+    SharingRule.objects.create(
+        object_name="lead",
+        name="To spare",
+        source_kind="role",
+        source_id=org.rep_role.pk,
+        target_kind="role_and_subordinates",
+        target_id=spare.pk,
+        access_level="read",
+    )
+    response = admin_web.post(reverse("setup:role_delete", args=[spare.pk]))
+    assert response.status_code == 409
+    assert "To spare" in response.content.decode()
+    assert Role.objects.filter(pk=spare.pk).exists()

@@ -2,7 +2,7 @@
 
 from django import forms
 
-WIDE_WIDGETS = (forms.Textarea, forms.CheckboxSelectMultiple, forms.SelectMultiple)
+WIDE_WIDGETS = (forms.Textarea, forms.CheckboxSelectMultiple)
 
 
 class BootstrapMixin:
@@ -14,21 +14,28 @@ class BootstrapMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-                field.is_checkbox = True
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if isinstance(widget, forms.TextInput) and getattr(widget, "input_type", "") == "color":
-                css = "form-control form-control-color"
+            self.style_field(name, field)
+
+    def style_field(self, name, field):
+        """Bootstrap classes and grid width for one field (call it for fields added later)."""
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            css = "form-check-input"
+            widget.template_name = "setup/forms/checkboxes.html"
+            widget.option_template_name = "setup/forms/checkbox_option.html"
+        elif isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+            field.is_checkbox = True
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if isinstance(widget, forms.TextInput) and getattr(widget, "input_type", "") == "color":
+            css = "form-control form-control-color"
+        if css not in widget.attrs.get("class", ""):
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-            wide = name in self.wide_fields or isinstance(widget, WIDE_WIDGETS)
-            field.col_class = "col-12" if wide else "col-12 col-md-6"
+        wide = name in self.wide_fields or isinstance(widget, WIDE_WIDGETS)
+        field.col_class = "col-12" if wide else "col-12 col-md-6"
 
     def full_clean(self):
         super().full_clean()

@@ -126,7 +126,7 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
             required=False,
             help_text=_("For lookup relationships only."),
         )
-        self.fields["lookup_object"].widget.attrs["class"] = "form-select"
+        self.style_field("lookup_object", self.fields["lookup_object"])
         self.fields["max_length"].help_text = _("For text fields: the most characters allowed.")
         self.fields["decimal_places"].help_text = _("For number, currency and percent fields.")
         self.fields["default_value"].help_text = _(

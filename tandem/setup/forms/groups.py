@@ -72,6 +72,7 @@ class GroupForm(ModelForm):
         self.fields["groups"].queryset = groups
         for name in MEMBER_FIELDS:
             self.fields[name].widget.attrs["size"] = 8
+            self.fields[name].help_text = _("Hold Ctrl (⌘ on a Mac) to choose several.")
         if self.kind == Group.KIND_QUEUE:
             self.fields["queue_objects"] = forms.MultipleChoiceField(
                 label=_("Supported objects"),
@@ -80,7 +81,7 @@ class GroupForm(ModelForm):
                 required=True,
                 help_text=_("Records of these objects can be owned by the queue."),
             )
-            self.fields["queue_objects"].widget.attrs["class"] = "form-check-input"
+            self.style_field("queue_objects", self.fields["queue_objects"])
             self.fields["email"].help_text = _(
                 "Where notifications about new records in the queue go."
             )

@@ -48,8 +48,7 @@ class PicklistValueForm(ModelForm):
             self.fields["forecast_category"] = forms.ChoiceField(
                 label=_("Forecast category"), choices=[("", "—"), *categories], required=False
             )
-            self.fields["forecast_category"].widget.attrs["class"] = "form-select"
-            self.fields["forecast_category"].col_class = "col-12 col-md-6"
+            self.style_field("forecast_category", self.fields["forecast_category"])
             del self.fields["is_converted"]
         else:
             for name in ("probability", "forecast_category", "is_closed", "is_won"):

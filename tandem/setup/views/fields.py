@@ -88,7 +88,15 @@ def field_edit(request, object_name, pk):
     field = get_object_or_404(CustomField, pk=pk, object_name=obj.name)
     form = CustomFieldEditForm(request.POST or None, instance=field, obj=obj)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            if field.field_type in PICKLIST_TYPES:
+                defaults = {v.strip() for v in field.default_value.split(";") if v.strip()}
+                values = PicklistValue.objects.filter(
+                    object_name=obj.name, field_name=CUSTOM_PREFIX + field.name
+                )
+                values.exclude(value__in=defaults).update(is_default=False)
+                values.filter(value__in=defaults).update(is_default=True)
         messages.success(request, _("Field %(label)s was saved.") % {"label": field.label})
         return redirect("setup:fields", object_name=obj.name)
     return form_page(

@@ -52,6 +52,7 @@ def _layout_page(request, obj, form, title):
             "obj": obj,
             "form": form,
             "specs": form.specs,
+            "spec_data": [{"name": s.name, "label": s.label} for s in form.specs],
             "cancel_url": reverse("setup:layouts", args=[obj.name]),
             "breadcrumbs": _crumbs(obj),
         },

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.access.hierarchy import rebuild_role_closure, role_tree, save_role
-from tandem.access.models import Role
+from tandem.access.models import TARGET_ROLE, TARGET_ROLE_SUBS, Role, SharingRule
 from tandem.setup.forms.roles import RoleForm
 from tandem.setup.permissions import admin_required
 from tandem.setup.views.common import confirm_delete, form_page, name_list, setup_render
@@ -95,6 +95,16 @@ def role_delete(request, pk):
                 len(children),
             )
             % {"count": len(children), "names": name_list(children)}
+        )
+    role_kinds = (TARGET_ROLE, TARGET_ROLE_SUBS)
+    rules = SharingRule.objects.filter(
+        Q(source_kind__in=role_kinds, source_id=role.pk)
+        | Q(target_kind__in=role_kinds, target_id=role.pk)
+    )
+    if rules.exists():
+        blockers.append(
+            _("Sharing rules use it: %(names)s. Change or delete them first.")
+            % {"names": name_list(rules)}
         )
     if request.method == "POST" and not blockers:
         role.delete()

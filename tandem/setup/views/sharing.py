@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from tandem.access.models import OWD_CHOICES, OrgDefault, SharingRule
 from tandem.core import registry
+from tandem.core.fields import all_fields
+from tandem.core.filters import OPERATORS
 from tandem.setup.forms.sharing import OrgDefaultsForm, SharingRuleForm, principal_label
 from tandem.setup.permissions import admin_required
 from tandem.setup.views.common import confirm_delete, get_object_def, setup_render
@@ -47,14 +49,22 @@ def rule_list(request, object_name):
     obj = get_object_def(object_name)
     owd = OrgDefault.objects.filter(object_name=obj.name).first()
     labels = dict(OWD_CHOICES)
+    field_labels = {s.name: s.label for s in all_fields(obj)}
     rules = []
     for rule in SharingRule.objects.filter(object_name=obj.name).order_by("name"):
         if rule.kind == SharingRule.KIND_OWNER:
             source = principal_label(rule.source_kind, rule.source_id)
         else:
-            joiner = f" {rule.criteria_logic.upper()} "
+            joiner = " %s " % (_("OR") if rule.criteria_logic == "or" else _("AND"))
             source = joiner.join(
-                f"{c.get('field')} {c.get('op')} {c.get('value', '')}".strip()
+                " ".join(
+                    str(part)
+                    for part in (
+                        field_labels.get(c.get("field"), c.get("field")),
+                        OPERATORS.get(c.get("op"), c.get("op")),
+                        c.get("value", ""),
+                    )
+                ).strip()
                 for c in rule.criteria
             )
         rules.append((rule, source, principal_label(rule.target_kind, rule.target_id)))
