@@ -1,5 +1,6 @@
 """Django settings for Tandem, read from the environment (see tandem/env.py)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -89,7 +90,9 @@ def _database() -> dict:
             ),
             "transaction_mode": "IMMEDIATE",
         },
-        "TEST": {"NAME": DATA_DIR / "test.sqlite3"} if env_bool("TANDEM_TEST_DB_FILE") else {},
+        # A file, not memory: concurrency tests need real locking between connections.
+        # One per test process, so parallel runs never share it.
+        "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
     }
 
 

@@ -3,5 +3,6 @@ from django.urls import include, path
 urlpatterns = [
     path("api/v1/", include("tandem.api.urls")),
     path("setup/", include("tandem.setup.urls")),
+    path("", include("tandem.partners.urls")),
     path("", include("tandem.web.urls")),
 ]

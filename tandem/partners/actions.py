@@ -124,7 +124,9 @@ def enable_partner_user(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        contact = Contact.objects.unrestricted().select_for_update().select_related("account").get(pk=contact.pk)
+        contact = (
+            Contact.objects.unrestricted().select_for_update(of=("self",)).select_related("account").get(pk=contact.pk)
+        )
         if not contact.account_id or not contact.account.is_partner:
             raise ValidationError(_("Enable the account as a partner first."))
         if not can(actor, "edit", contact.account):

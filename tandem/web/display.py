@@ -15,6 +15,8 @@ from tandem.core.fields import FieldSpec, record_value
 def show(record, spec: FieldSpec, link: bool = True):
     """The value of `spec` on `record`, formatted and HTML-escaped."""
     value = record_value(record, spec)
+    if spec.name == "owner" and value is None and getattr(record, "owner_queue_id", None):
+        return _("%(queue)s (Queue)") % {"queue": record.owner_queue}
     if value is None or value == "" or value == []:
         return ""
     if spec.type in ("lookup", "owner"):

@@ -74,7 +74,9 @@ def record_list(request, slug):
     view_id = request.GET.get("view")
     view = next((v for v in views if str(v.pk) == view_id), None)
     if view is None:
-        view = next((v for v in views if v.is_standard and v.scope == ListView.SCOPE_ALL), views[0])
+        # Partners open Opportunities on "My Opportunities", as in the Salesforce portal.
+        scope = ListView.SCOPE_MINE if request.user.is_external and obj_def.name == "opportunity" else ListView.SCOPE_ALL
+        view = next((v for v in views if v.is_standard and v.scope == scope), views[0])
     search = request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "")
     try:
@@ -85,7 +87,10 @@ def record_list(request, slug):
     error = None
     try:
         qs = view_queryset(obj_def, request.user, view, search, sort)
-        qs = qs.select_related(*[c.name for c in columns if c.type in ("lookup", "owner") and not c.is_custom])
+        related = [c.name for c in columns if c.type in ("lookup", "owner") and not c.is_custom]
+        if obj_def.queue_owned:
+            related.append("owner_queue")
+        qs = qs.select_related(*related)
         start = (page - 1) * PAGE_SIZE
         rows = list(qs[start : start + PAGE_SIZE + 1])
     except ValidationError as exc:

@@ -1,6 +1,7 @@
 """Tabs, company branding and Recent Items for every page."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tandem.core import registry
 from tandem.core.models import Company, RecentItem
@@ -36,14 +37,24 @@ def recent_items(user) -> list[dict]:
     return items[:RECENT_LIMIT]
 
 
+PORTAL_TABS = ("lead", "opportunity", "account", "contact")
+
+
 def navigation_context(request):
     user = getattr(request, "user", None)
-    context = {"company": Company.current()}
+    context = {"company": Company.current(), "base_template": "tandem/base.html"}
     if not user or not user.is_authenticated:
         return context
     path = request.path
-    tabs = [{"label": "Home", "url": reverse("home"), "icon": "bi-house", "active": path == "/"}]
-    for obj_def in registry.all_objects():
+    home = reverse("portal_home") if user.is_external else reverse("home")
+    tabs = [{"label": _("Home"), "url": home, "icon": "bi-house", "active": path == home}]
+    if user.is_external:
+        from tandem.partners.models import PartnerProgram
+
+        context["base_template"] = "partners/portal_base.html"
+        context["partner_program"] = PartnerProgram.current()
+    objects = [registry.get(n) for n in PORTAL_TABS] if user.is_external else registry.all_objects()
+    for obj_def in objects:
         if obj_def.in_tabs and user.profile.has_object_permission(obj_def.name, "read"):
             url = reverse("record_list", args=[obj_def.slug])
             tabs.append(

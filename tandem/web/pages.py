@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tandem.access.models import User
@@ -19,6 +19,8 @@ LOOKUP_LIMIT = 20
 @login_required
 def home(request):
     user = request.user
+    if user.is_external:
+        return redirect("portal_home")
     task = registry.get("task").model
     opportunity = registry.get("opportunity").model
     lead = registry.get("lead").model

@@ -98,6 +98,7 @@ def record_detail(request, slug, pk):
         "activity_objects": [registry.get(n) for n in ACTIVITY_OBJECTS if any(c == n for c, _ in obj_def.related_lists)],
         "activity_fk": next((fk for c, fk in obj_def.related_lists if c in ACTIVITY_OBJECTS), None),
         "history": history_for(obj_def, record),
+        "panels": [p for p in (panel(request, record) for panel in obj_def.extra.get("detail_panels", [])) if p],
         "can_edit": not getattr(record, "is_converted", False) and can(request.user, "edit", record),
         "can_delete": can(request.user, "delete", record),
         "page_title": str(record),
@@ -167,6 +168,8 @@ def record_edit(request, slug, pk):
             raise Http404 from None
         else:
             messages.success(request, _("Saved."))
+            if request.user.is_external and obj_def.name == "opportunity":
+                return redirect("record_list", slug=obj_def.slug)
             return redirect(record.get_absolute_url())
     return render(
         request,
