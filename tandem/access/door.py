@@ -20,6 +20,9 @@ For external users the effective default is the external one, clamped to the int
 never wider, and Controlled by Parent only when the internal default is Controlled by Parent.
 """
 
+import logging
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from tandem.access.models import (
@@ -41,6 +44,8 @@ from tandem.access.models import (
 from tandem.access.principals import Principals, principals_for
 from tandem.core import registry
 from tandem.core.filters import conditions_q
+
+logger = logging.getLogger(__name__)
 
 ACTIONS = ("read", "edit", "delete")
 NOTHING = Q(pk__in=[])
@@ -133,7 +138,12 @@ def _direct_grants(obj: registry.ObjectDef, p: Principals, action: str) -> Q:
             continue
         if not p.matches_target(rule.target_kind, rule.target_id):
             continue
-        q |= rule_filter(obj, rule)
+        try:
+            q |= rule_filter(obj, rule)
+        except ValidationError:
+            # Criteria that no longer make sense (a deleted field, a bad value) open nothing,
+            # rather than taking the whole object down for everyone the rule reaches.
+            logger.warning("Sharing rule %s (%s) is invalid and opens nothing", rule.pk, rule.name)
     q |= Q(pk__in=_manual_shares(obj, p, action))
     return q
 

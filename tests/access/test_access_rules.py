@@ -218,3 +218,32 @@ def test_view_all_on_one_object_reads_that_object_only(org):
     assert can(fresh(auditor), "read", lead)
     assert not can(fresh(auditor), "edit", lead)
     assert not can(fresh(auditor), "read", account)
+
+
+# --- Robustness ---------------------------------------------------------------------------------
+
+
+def test_a_rule_whose_criteria_no_longer_make_sense_opens_nothing_and_breaks_nothing(org):
+    from tandem.access.models import SharingRule
+
+    lead = f.lead(org.owner, lead_source="Web")
+    SharingRule.objects.create(
+        object_name="lead",
+        name="On a deleted custom field",
+        kind=SharingRule.KIND_CRITERIA,
+        criteria=[{"field": "custom.gone", "op": "equals", "value": "x"}],
+        target_kind="role",
+        target_id=org.support_role.pk,
+        access_level="read",
+    )
+    SharingRule.objects.create(
+        object_name="lead",
+        name="Web leads to Support",
+        kind=SharingRule.KIND_CRITERIA,
+        criteria=[{"field": "lead_source", "op": "equals", "value": "Web"}],
+        target_kind="role",
+        target_id=org.support_role.pk,
+        access_level="read",
+    )
+    assert ids(Lead, org.outsider) == {lead.pk}
+    assert not can(fresh(org.outsider), "edit", lead)
