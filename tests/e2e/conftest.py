@@ -1,0 +1,121 @@
+"""Browser journeys: one Chromium per session, a fresh context per test, screenshots on failure.
+
+Playwright's sync API keeps an asyncio loop running in this thread, so Django's
+async-safety check would refuse ORM calls made by the tests themselves; the live
+server answers the browser from its own thread and is unaffected.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium, browser tests are skipped before any database is set up for them."""
+    if os.path.exists(CHROMIUM):
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item so fixtures can tell whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+
+    pw = sync_playwright().start()
+    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+class Browser:
+    """Opens pages against the live server and remembers them for failure screenshots."""
+
+    def __init__(self, browser, base_url):
+        self._browser = browser
+        self.base_url = base_url
+        self.contexts = []
+        self.pages = []
+        self.page_errors = []
+
+    def new_page(self, viewport=DESKTOP):
+        context = self._browser.new_context(
+            base_url=self.base_url, viewport=viewport, locale="en-GB"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: self.page_errors.append(f"{page.url}: {exc}"))
+        self.contexts.append(context)
+        self.pages.append(page)
+        return page
+
+    def screenshot(self, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        saved = []
+        for i, page in enumerate(self.pages):
+            if page.is_closed():
+                continue
+            path = ARTIFACTS / f"{name}-{i}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except PlaywrightError as exc:  # a crashed page must not hide the test's own failure
+                print(f"no screenshot of {page.url}: {exc}")
+            else:
+                saved.append(path)
+        return saved
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def browse(request, browser, live_server):
+    """Factory of pages on the live server; on failure each open page is saved under test-artifacts/."""
+    b = Browser(browser, live_server.url)
+    yield b
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        for path in b.screenshot(name):
+            print(f"screenshot saved: {path}")
+    b.close()
+    assert not b.page_errors, f"JavaScript errors on the page: {b.page_errors}"
+
+
+@pytest.fixture
+def page(browse):
+    """One desktop-sized page."""
+    return browse.new_page()
