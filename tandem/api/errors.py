@@ -29,9 +29,7 @@ def _as_errors(detail) -> dict:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, NotVisible):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, Http404):
+    if isinstance(exc, (NotVisible, Http404)):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

@@ -30,7 +30,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-created_at", "-id"]  # noqa: RUF012
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 

@@ -30,7 +30,9 @@ class CursorlessPagination(BasePagination):
 
         default = settings.REST_FRAMEWORK.get("PAGE_SIZE") or self.default_page_size
         self.request = request
-        self.page_size = self._int_param(request, self.page_size_query_param, default, self.max_page_size)
+        self.page_size = self._int_param(
+            request, self.page_size_query_param, default, self.max_page_size
+        )
         self.page = self._int_param(request, self.page_query_param, 1)
         start = (self.page - 1) * self.page_size
         rows = list(queryset[start : start + self.page_size + 1])

@@ -19,7 +19,7 @@ def _messages(exc: DjangoValidationError) -> list[str]:
 def apply_list_params(obj_def, queryset, params):
     """Filter, search and sort a visible queryset from query parameters; 400 names the parameter."""
     errors: dict[str, list[str]] = {}
-    for key in params.keys():
+    for key in params:
         if key in RESERVED_PARAMS:
             continue
         spec = get_field(obj_def, key)
@@ -75,7 +75,11 @@ def apply_list_params(obj_def, queryset, params):
                         _("Unknown field “%(field)s”.") % {"field": name}
                     )
                     continue
-                path = spec.name + "_id" if spec.type in ("lookup", "owner") and not spec.is_custom else spec.orm
+                path = (
+                    spec.name + "_id"
+                    if spec.type in ("lookup", "owner") and not spec.is_custom
+                    else spec.orm
+                )
             order_by.append(("-" if desc else "") + path)
         # The primary key breaks ties, so pages never repeat or skip a row.
         queryset = queryset.order_by(*order_by, "-pk")

@@ -1,6 +1,7 @@
 """Serializer fields for records: lookups through the door, picklists and custom fields from metadata."""
 
 from decimal import Decimal, InvalidOperation
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -31,7 +32,7 @@ class LookupField(serializers.Field):
     value a record already holds is always accepted, so a PUT can resend it.
     """
 
-    default_error_messages = {
+    default_error_messages: ClassVar[dict] = {
         "does_not_exist": "Invalid id “{value}”: no such record.",
         "incorrect_type": "Expected an id, got “{value}”.",
     }
@@ -110,7 +111,7 @@ def picklist_values(object_name: str, cf_name: str) -> set[str]:
 
 def _number(cf, raw):
     if isinstance(raw, bool):
-        raise ValueError
+        raise ValueError  # noqa: TRY004  turned into a field error by the caller
     value = Decimal(str(raw).strip())
     if not value.is_finite():
         raise ValueError
@@ -169,7 +170,7 @@ def clean_custom_value(cf, raw, user, current=None):
                 )
             return values
         if isinstance(raw, (dict, list)):
-            raise ValueError
+            raise ValueError  # noqa: TRY004  turned into a field error below
         text = str(raw).strip()
         if kind == "picklist" and text not in picklist_values(cf.object_name, cf.name):
             raise serializers.ValidationError(
@@ -186,7 +187,8 @@ def clean_custom_value(cf, raw, user, current=None):
         return text
     except (ValueError, TypeError, InvalidOperation, DjangoValidationError):
         raise serializers.ValidationError(
-            _("“%(value)s” is not a valid %(type)s.") % {"value": raw, "type": cf.get_field_type_display()}
+            _("“%(value)s” is not a valid %(type)s.")
+            % {"value": raw, "type": cf.get_field_type_display()}
         ) from None
 
 
@@ -236,4 +238,3 @@ class CustomValuesField(serializers.Field):
         if errors:
             raise serializers.ValidationError(errors)
         return cleaned
-

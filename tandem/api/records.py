@@ -8,7 +8,7 @@ import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.db.models import CheckConstraint, Q
+from django.db.models import CheckConstraint
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -132,7 +132,9 @@ class RecordSerializer(serializers.ModelSerializer):
         if owner is not None and not owner.is_active:
             return _("The new owner is not an active user.")
         if creating:
-            attrs.update({"owner": owner} | ({"owner_queue": queue} if self.obj_def.queue_owned else {}))
+            attrs.update(
+                {"owner": owner} | ({"owner_queue": queue} if self.obj_def.queue_owned else {})
+            )
         else:
             for name in OWNER_FIELDS:
                 attrs.pop(name, None)
@@ -261,7 +263,7 @@ class RecordViewSet(viewsets.GenericViewSet):
     """CRUD, filtered lists and change owner for one object; subclassed per ObjectDef."""
 
     obj_def: registry.ObjectDef
-    permission_classes = [IsAuthenticated, ApiEnabled]
+    permission_classes = (IsAuthenticated, ApiEnabled)
 
     def get_queryset(self):
         return self.obj_def.model.objects.visible_to(self.request.user, "read")

@@ -1,7 +1,10 @@
 """drf-spectacular extensions: the bearer token scheme, and `custom` described from CustomField rows."""
 
 from django.db import DatabaseError
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 
 CUSTOM_TYPE_SCHEMAS = {
     "text": {"type": "string"},

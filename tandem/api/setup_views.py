@@ -1,5 +1,6 @@
 """Setup endpoints for administrators: CRUD and filtered, paginated lists of the org's configuration."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from tandem.access.models import (
     User,
 )
 from tandem.access.principals import forget
+from tandem.api import metadata_serializers as m
 from tandem.api import setup_serializers as s
 from tandem.api.permissions import ApiEnabled, SystemPermission
 from tandem.api.tokens import revoke_user_tokens
@@ -35,12 +37,12 @@ SETUP_PARAMS = {"page", "page_size", "search", "ordering", "format"}
 class SetupViewSet(viewsets.ModelViewSet):
     """Base: admin-only, atomic writes, `?field=value` equality filters, search and ordering."""
 
-    permission_classes = [IsAuthenticated, ApiEnabled, SystemPermission]
+    permission_classes = (IsAuthenticated, ApiEnabled, SystemPermission)
     system_permission = "customize_application"
     filter_fields: tuple[str, ...] = ()
     search_fields: tuple[str, ...] = ()
     ordering_fields: tuple[str, ...] = ()
-    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    http_method_names = ("get", "post", "put", "patch", "delete", "head", "options")
 
     def base_queryset(self):
         return self.queryset.all()
@@ -53,11 +55,14 @@ class SetupViewSet(viewsets.ModelViewSet):
             return queryset
         params = self.request.query_params
         errors = {}
-        for key in params.keys():
+        for key in params:
             if key in SETUP_PARAMS:
                 continue
             if key not in self.filter_fields:
-                errors[key] = [_("Unknown filter; use one of: %(names)s.") % {"names": ", ".join(self.filter_fields)}]
+                errors[key] = [
+                    _("Unknown filter; use one of: %(names)s.")
+                    % {"names": ", ".join(self.filter_fields)}
+                ]
                 continue
             model_field = queryset.model._meta.get_field(key)
             path = model_field.attname if isinstance(model_field, models.ForeignKey) else key
@@ -66,7 +71,11 @@ class SetupViewSet(viewsets.ModelViewSet):
                 if raw in ("", "null") and model_field.null:
                     queryset = queryset.filter(**{f"{path}__isnull": True})
                     continue
-                target = model_field.target_field if isinstance(model_field, models.ForeignKey) else model_field
+                target = (
+                    model_field.target_field
+                    if isinstance(model_field, models.ForeignKey)
+                    else model_field
+                )
                 if isinstance(target, models.BooleanField):
                     lowered = raw.lower()
                     if lowered not in ("true", "false", "1", "0"):
@@ -74,7 +83,7 @@ class SetupViewSet(viewsets.ModelViewSet):
                     value = lowered in ("true", "1")
                 else:
                     value = target.to_python(raw)
-            except Exception:
+            except (ValueError, TypeError, DjangoValidationError):
                 errors[key] = [_("“%(value)s” is not a valid value.") % {"value": raw}]
                 continue
             queryset = queryset.filter(**{path: value})
@@ -88,7 +97,9 @@ class SetupViewSet(viewsets.ModelViewSet):
         if ordering:
             bad = [o for o in ordering if o.lstrip("-") not in self.ordering_fields]
             if bad:
-                errors["ordering"] = [_("Sort by one of: %(names)s.") % {"names": ", ".join(self.ordering_fields)}]
+                errors["ordering"] = [
+                    _("Sort by one of: %(names)s.") % {"names": ", ".join(self.ordering_fields)}
+                ]
             else:
                 queryset = queryset.order_by(*ordering, "pk")
         if errors:
@@ -154,7 +165,9 @@ class RoleViewSet(SetupViewSet):
         with transaction.atomic():
             super().perform_destroy(instance)
             rebuild_role_closure()
-            RecordShare.objects.filter(target_kind__in=(TARGET_ROLE, TARGET_ROLE_SUBS), target_id=instance.pk).delete()
+            RecordShare.objects.filter(
+                target_kind__in=(TARGET_ROLE, TARGET_ROLE_SUBS), target_id=instance.pk
+            ).delete()
 
 
 class ProfileViewSet(SetupViewSet):
@@ -166,7 +179,9 @@ class ProfileViewSet(SetupViewSet):
 
     def perform_destroy(self, instance):
         if instance.is_standard:
-            raise serializers.ValidationError({"non_field_errors": [_("Standard profiles cannot be deleted.")]})
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Standard profiles cannot be deleted.")]}
+            )
         super().perform_destroy(instance)
 
 
@@ -238,7 +253,7 @@ class CustomFieldViewSet(SetupViewSet):
     """Custom fields. Deleting one removes its definition; stored values are no longer shown."""
 
     queryset = CustomField.objects.all()
-    serializer_class = s.CustomFieldSerializer
+    serializer_class = m.CustomFieldSerializer
     filter_fields = ("object_name", "field_type", "required", "name")
     search_fields = ("name", "label")
     ordering_fields = ("object_name", "name", "label", "sort_order", "id")
@@ -246,7 +261,7 @@ class CustomFieldViewSet(SetupViewSet):
 
 class PicklistValueViewSet(SetupViewSet):
     queryset = PicklistValue.objects.all()
-    serializer_class = s.PicklistValueSerializer
+    serializer_class = m.PicklistValueSerializer
     filter_fields = ("object_name", "field_name", "is_active", "is_default", "value")
     search_fields = ("value", "label")
     ordering_fields = ("object_name", "field_name", "sort_order", "value", "id")
@@ -254,7 +269,7 @@ class PicklistValueViewSet(SetupViewSet):
 
 class PageLayoutViewSet(SetupViewSet):
     queryset = PageLayout.objects.prefetch_related("profiles")
-    serializer_class = s.PageLayoutSerializer
+    serializer_class = m.PageLayoutSerializer
     filter_fields = ("object_name", "is_default", "name")
     search_fields = ("name",)
     ordering_fields = ("object_name", "name", "id")
@@ -265,7 +280,7 @@ class CompanyViewSet(viewsets.GenericViewSet):
 
     permission_classes = SetupViewSet.permission_classes
     system_permission = "customize_application"
-    serializer_class = s.CompanySerializer
+    serializer_class = m.CompanySerializer
     queryset = Company.objects.all()
     pagination_class = None
 
@@ -287,9 +302,15 @@ def _tagged(viewset, tag: str, filters: tuple[str, ...] = ()):
     params = [OpenApiParameter(name, OpenApiTypes.STR, description="Equals.") for name in filters]
     params += [
         OpenApiParameter("search", OpenApiTypes.STR, description="Text search."),
-        OpenApiParameter("ordering", OpenApiTypes.STR, description="Comma-separated fields, - for descending."),
+        OpenApiParameter(
+            "ordering", OpenApiTypes.STR, description="Comma-separated fields, - for descending."
+        ),
     ]
-    names = [a for a in ("create", "retrieve", "update", "partial_update", "destroy") if hasattr(viewset, a)]
+    names = [
+        a
+        for a in ("create", "retrieve", "update", "partial_update", "destroy")
+        if hasattr(viewset, a)
+    ]
     kwargs = {name: extend_schema(tags=[tag]) for name in names}
     if hasattr(viewset, "list"):
         kwargs["list"] = extend_schema(tags=[tag], parameters=params)
@@ -312,7 +333,9 @@ SETUP_ENDPOINTS = [
 for _i, (_segment, _viewset, _basename) in enumerate(SETUP_ENDPOINTS):
     SETUP_ENDPOINTS[_i] = (
         _segment,
-        _tagged(_viewset, "Setup: " + _segment.replace("-", " "), getattr(_viewset, "filter_fields", ())),
+        _tagged(
+            _viewset, "Setup: " + _segment.replace("-", " "), getattr(_viewset, "filter_fields", ())
+        ),
         _basename,
     )
 CompanyViewSet = extend_schema_view(

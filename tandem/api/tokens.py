@@ -27,7 +27,9 @@ def find_token(token: str) -> ApiToken | None:
     """The stored token matching a plain token, revoked or not, with its user."""
     if not token:
         return None
-    return ApiToken.objects.select_related("user__profile").filter(key_hash=hash_token(token)).first()
+    return (
+        ApiToken.objects.select_related("user__profile").filter(key_hash=hash_token(token)).first()
+    )
 
 
 def revoke_token(token: "str | ApiToken") -> bool:

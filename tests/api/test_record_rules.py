@@ -19,7 +19,9 @@ OPPS = f"{API}opportunities/"
 
 def test_bad_date_names_the_field_and_saves_nothing(org, api):
     response = api.owner.post(
-        OPPS, {"name": "Big deal", "stage": "Prospecting", "close_date": "next tuesday"}, format="json"
+        OPPS,
+        {"name": "Big deal", "stage": "Prospecting", "close_date": "next tuesday"},
+        format="json",
     )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["close_date"]
@@ -40,7 +42,9 @@ def test_picklist_values_come_from_setup(org, api):
     assert "status" in response.json()["errors"]
     assert not Lead.objects.unrestricted().exists()
 
-    PicklistValue.objects.create(object_name="lead", field_name="rating", value="Lukewarm", label="Lukewarm")
+    PicklistValue.objects.create(
+        object_name="lead", field_name="rating", value="Lukewarm", label="Lukewarm"
+    )
     response = api.owner.post(
         LEADS, {"last_name": "Doe", "company": "Acme", "rating": "Lukewarm"}, format="json"
     )
@@ -52,7 +56,12 @@ def test_picklist_values_come_from_setup(org, api):
 def test_stage_sets_probability_through_the_action(org, api):
     response = api.owner.post(
         OPPS,
-        {"name": "Deal", "stage": "Negotiation/Review", "close_date": "2030-01-31", "amount": "1200.50"},
+        {
+            "name": "Deal",
+            "stage": "Negotiation/Review",
+            "close_date": "2030-01-31",
+            "amount": "1200.50",
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -74,7 +83,9 @@ def test_cannot_link_to_a_record_you_cannot_see(org, api):
     assert "999999" in response.json()["errors"]["account"][0]
     assert str(hidden.pk) in hidden_error[0]
     # The two answers differ only by the id: nothing says the hidden account exists.
-    assert hidden_error[0].replace(str(hidden.pk), "N") == response.json()["errors"]["account"][0].replace("999999", "N")
+    assert hidden_error[0].replace(str(hidden.pk), "N") == response.json()["errors"]["account"][
+        0
+    ].replace("999999", "N")
     assert not Contact.objects.unrestricted().exists()
 
     response = api.owner.post(f"{API}contacts/", {**payload, "account": visible.pk}, format="json")
@@ -86,7 +97,9 @@ def test_put_may_resend_a_link_the_user_cannot_see(org, api):
     hidden = f.account(org.outsider)
     contact = f.contact(org.owner, account=hidden, last_name="Kept")
     response = api.owner.put(
-        f"{API}contacts/{contact.pk}/", {"last_name": "Renamed", "account": hidden.pk}, format="json"
+        f"{API}contacts/{contact.pk}/",
+        {"last_name": "Renamed", "account": hidden.pk},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     contact.refresh_from_db()
@@ -117,7 +130,9 @@ def test_lead_can_be_created_in_a_queue_and_moved_to_a_user(org, api):
     pk = response.json()["id"]
     assert response.json()["owner"] is None
     assert api.teammate.get(f"{LEADS}{pk}/").status_code == 200  # queue member
-    response = api.admin.post(f"{LEADS}{pk}/change-owner/", {"owner": org.teammate.pk}, format="json")
+    response = api.admin.post(
+        f"{LEADS}{pk}/change-owner/", {"owner": org.teammate.pk}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert (response.json()["owner"], response.json()["owner_queue"]) == (org.teammate.pk, None)
 
@@ -140,7 +155,9 @@ def test_changing_owner_through_patch_is_a_change_owner(org, api):
     assert response.status_code == 200, response.json()
     lead.refresh_from_db()
     assert lead.owner_id == org.teammate.pk
-    assert FieldHistory.objects.filter(object_name="lead", record_id=lead.pk, field_name="owner").exists()
+    assert FieldHistory.objects.filter(
+        object_name="lead", record_id=lead.pk, field_name="owner"
+    ).exists()
 
 
 def test_read_only_access_can_read_but_not_write(org, api):
@@ -169,13 +186,25 @@ def test_delete_says_what_depends_on_the_record(org, api):
 class TestCustomFields:
     @pytest.fixture
     def fields(self, db):
-        CustomField.objects.create(object_name="lead", name="score", label="Score", field_type="number")
-        CustomField.objects.create(object_name="lead", name="region", label="Region", field_type="picklist")
-        CustomField.objects.create(object_name="lead", name="met_on", label="Met on", field_type="date")
         CustomField.objects.create(
-            object_name="lead", name="partner", label="Partner", field_type="lookup", lookup_object="account"
+            object_name="lead", name="score", label="Score", field_type="number"
         )
-        PicklistValue.objects.create(object_name="lead", field_name="region", value="EMEA", label="EMEA")
+        CustomField.objects.create(
+            object_name="lead", name="region", label="Region", field_type="picklist"
+        )
+        CustomField.objects.create(
+            object_name="lead", name="met_on", label="Met on", field_type="date"
+        )
+        CustomField.objects.create(
+            object_name="lead",
+            name="partner",
+            label="Partner",
+            field_type="lookup",
+            lookup_object="account",
+        )
+        PicklistValue.objects.create(
+            object_name="lead", field_name="region", value="EMEA", label="EMEA"
+        )
 
     def test_custom_values_round_trip(self, org, api, fields):
         account = f.account(org.owner)
@@ -184,7 +213,12 @@ class TestCustomFields:
             {
                 "last_name": "C",
                 "company": "Custom",
-                "custom": {"score": "42.5", "region": "EMEA", "met_on": "2030-05-01", "partner": account.pk},
+                "custom": {
+                    "score": "42.5",
+                    "region": "EMEA",
+                    "met_on": "2030-05-01",
+                    "partner": account.pk,
+                },
             },
             format="json",
         )
@@ -235,7 +269,13 @@ class TestListParameters:
     @pytest.fixture
     def leads(self, org):
         return [
-            f.lead(org.owner, last_name="Alpha", company="Zeta", status="Working - Contacted", annual_revenue=500),
+            f.lead(
+                org.owner,
+                last_name="Alpha",
+                company="Zeta",
+                status="Working - Contacted",
+                annual_revenue=500,
+            ),
             f.lead(org.owner, last_name="Beta", company="Acme", annual_revenue=50),
             f.lead(org.owner, last_name="Gamma", company="Acme Two"),
             f.lead(org.outsider, last_name="Hidden", company="Acme", status="Working - Contacted"),
@@ -300,7 +340,7 @@ def test_list_query_count_does_not_grow_with_rows(org, api):
     with CaptureQueriesContext(connection) as few:
         assert len(api.owner.get(LEADS).json()["results"]) == 1
     for _ in range(10):
-        f.lead(org.owner, created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
+        f.lead(org.owner, created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     with CaptureQueriesContext(connection) as many:
         assert len(api.owner.get(LEADS).json()["results"]) == 11
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -131,4 +131,3 @@ def test_change_owner_endpoint(name, org, api):
     assert response.json()["owner"] == org.teammate.pk
     assert api.teammate.get(detail_url(obj, pk)).status_code == 200
     assert api.owner.get(detail_url(obj, pk)).status_code == 404  # private: the old owner lost it
-

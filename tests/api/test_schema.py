@@ -40,8 +40,19 @@ def test_schema_lists_every_setup_entity(schema):
     for segment, _viewset, _basename in SETUP_ENDPOINTS:
         assert f"/api/v1/setup/{segment}/" in schema["paths"], segment
     assert {"get", "patch", "put"} <= set(schema["paths"]["/api/v1/setup/company/"])
-    for name in ("User", "Role", "Profile", "PublicGroup", "Queue", "OrgDefault", "SharingRule",
-                 "CustomField", "PicklistValue", "PageLayout", "Company"):
+    for name in (
+        "User",
+        "Role",
+        "Profile",
+        "PublicGroup",
+        "Queue",
+        "OrgDefault",
+        "SharingRule",
+        "CustomField",
+        "PicklistValue",
+        "PageLayout",
+        "Company",
+    ):
         assert name in schema["components"]["schemas"], name
 
 

@@ -45,8 +45,13 @@ def test_user_crud(org, api):
     profile = Profile.objects.get(name="Standard User")
     response = api.admin.post(
         f"{SETUP}users/",
-        {"email": "New.Rep@Example.com", "last_name": "Rep", "profile": profile.pk,
-         "role": org.rep_role.pk, "password": "a-long-enough-passphrase-7"},
+        {
+            "email": "New.Rep@Example.com",
+            "last_name": "Rep",
+            "profile": profile.pk,
+            "role": org.rep_role.pk,
+            "password": "a-long-enough-passphrase-7",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -57,7 +62,8 @@ def test_user_crud(org, api):
     assert user.check_password("a-long-enough-passphrase-7")
 
     response = api.admin.post(
-        f"{SETUP}users/", {"email": "new.rep@example.com", "last_name": "Twin", "profile": profile.pk},
+        f"{SETUP}users/",
+        {"email": "new.rep@example.com", "last_name": "Twin", "profile": profile.pk},
         format="json",
     )
     assert response.status_code == 400
@@ -65,8 +71,14 @@ def test_user_crud(org, api):
 
     response = api.admin.patch(f"{SETUP}users/{user.pk}/", {"title": "Closer"}, format="json")
     assert response.json()["title"] == "Closer"
-    rows = api.admin.get(f"{SETUP}users/", {"role": org.rep_role.pk, "ordering": "email"}).json()["results"]
-    assert [r["email"] for r in rows] == ["new.rep@example.com", "owner@example.com", "teammate@example.com"]
+    rows = api.admin.get(f"{SETUP}users/", {"role": org.rep_role.pk, "ordering": "email"}).json()[
+        "results"
+    ]
+    assert [r["email"] for r in rows] == [
+        "new.rep@example.com",
+        "owner@example.com",
+        "teammate@example.com",
+    ]
 
     # DELETE deactivates: the user's records keep their owner, and the API shuts them out.
     token_client = client_for(user)
@@ -94,12 +106,16 @@ def test_roles_keep_the_closure_current_and_refuse_cycles(org, api):
     assert RoleClosure.objects.filter(ancestor=org.vp_role, descendant=org.support_role).exists()
     assert api.manager.get(f"{API}leads/{lead.pk}/").status_code == 200
 
-    response = api.admin.patch(f"{SETUP}roles/{org.ceo_role.pk}/", {"parent": org.rep_role.pk}, format="json")
+    response = api.admin.patch(
+        f"{SETUP}roles/{org.ceo_role.pk}/", {"parent": org.rep_role.pk}, format="json"
+    )
     assert response.status_code == 400
     assert "parent" in response.json()["errors"]
     assert Role.objects.get(pk=org.ceo_role.pk).parent_id is None
 
-    response = api.admin.post(f"{SETUP}roles/", {"name": "Intern", "parent": org.rep_role.pk}, format="json")
+    response = api.admin.post(
+        f"{SETUP}roles/", {"name": "Intern", "parent": org.rep_role.pk}, format="json"
+    )
     assert response.status_code == 201
     intern = response.json()["id"]
     assert RoleClosure.objects.filter(ancestor=org.ceo_role, descendant_id=intern).exists()
@@ -121,8 +137,11 @@ def test_profile_crud_and_validation(org, api):
     assert "object_permissions" in response.json()["errors"]
     response = api.admin.post(
         f"{SETUP}profiles/",
-        {"name": "Auditor", "object_permissions": {"lead": {"read": True, "view_all": True}},
-         "system_permissions": {"api_enabled": True}},
+        {
+            "name": "Auditor",
+            "object_permissions": {"lead": {"read": True, "view_all": True}},
+            "system_permissions": {"api_enabled": True},
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -138,16 +157,25 @@ def test_profile_crud_and_validation(org, api):
 def test_groups_and_queues_with_members(org, api):
     response = api.admin.post(
         f"{SETUP}groups/",
-        {"name": "Reps", "members": [{"kind": "role", "id": org.rep_role.pk}, {"kind": "user", "id": org.outsider.pk}]},
+        {
+            "name": "Reps",
+            "members": [
+                {"kind": "role", "id": org.rep_role.pk},
+                {"kind": "user", "id": org.outsider.pk},
+            ],
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
     group_id = response.json()["id"]
     assert {(m["kind"], m["id"]) for m in response.json()["members"]} == {
-        ("role", org.rep_role.pk), ("user", org.outsider.pk)
+        ("role", org.rep_role.pk),
+        ("user", org.outsider.pk),
     }
     response = api.admin.post(
-        f"{SETUP}groups/", {"name": "Ghosts", "members": [{"kind": "user", "id": 999_999}]}, format="json"
+        f"{SETUP}groups/",
+        {"name": "Ghosts", "members": [{"kind": "user", "id": 999_999}]},
+        format="json",
     )
     assert response.status_code == 400
     assert "members" in response.json()["errors"]
@@ -199,26 +227,44 @@ def test_sharing_rules(org, api):
     lead = f.lead(org.owner, lead_source="Web")
     response = api.admin.post(
         f"{SETUP}sharing-rules/",
-        {"object_name": "lead", "name": "Bad", "kind": "criteria",
-         "criteria": [{"field": "annual_revenue", "op": "greater_than", "value": "lots"}],
-         "target_kind": "role", "target_id": org.support_role.pk, "access_level": "read"},
+        {
+            "object_name": "lead",
+            "name": "Bad",
+            "kind": "criteria",
+            "criteria": [{"field": "annual_revenue", "op": "greater_than", "value": "lots"}],
+            "target_kind": "role",
+            "target_id": org.support_role.pk,
+            "access_level": "read",
+        },
         format="json",
     )
     assert response.status_code == 400
     assert "criteria" in response.json()["errors"]
     response = api.admin.post(
         f"{SETUP}sharing-rules/",
-        {"object_name": "lead", "name": "Web leads to support", "kind": "criteria",
-         "criteria": [{"field": "lead_source", "op": "equals", "value": "Web"}],
-         "target_kind": "role", "target_id": org.support_role.pk, "access_level": "read"},
+        {
+            "object_name": "lead",
+            "name": "Web leads to support",
+            "kind": "criteria",
+            "criteria": [{"field": "lead_source", "op": "equals", "value": "Web"}],
+            "target_kind": "role",
+            "target_id": org.support_role.pk,
+            "access_level": "read",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
     assert api.outsider.get(f"{API}leads/{lead.pk}/").status_code == 200
     response = api.admin.post(
         f"{SETUP}sharing-rules/",
-        {"object_name": "lead", "name": "No source", "kind": "owner",
-         "target_kind": "group", "target_id": 999_999, "access_level": "read"},
+        {
+            "object_name": "lead",
+            "name": "No source",
+            "kind": "owner",
+            "target_kind": "group",
+            "target_id": 999_999,
+            "access_level": "read",
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -231,25 +277,35 @@ def test_sharing_rules(org, api):
 def test_custom_fields(org, api):
     url = f"{SETUP}custom-fields/"
     response = api.admin.post(
-        url, {"object_name": "lead", "name": "company", "label": "Company", "field_type": "text"}, format="json"
+        url,
+        {"object_name": "lead", "name": "company", "label": "Company", "field_type": "text"},
+        format="json",
     )
     assert response.status_code == 400
     assert "name" in response.json()["errors"]
     response = api.admin.post(
-        url, {"object_name": "lead", "name": "Bad Name", "label": "X", "field_type": "text"}, format="json"
+        url,
+        {"object_name": "lead", "name": "Bad Name", "label": "X", "field_type": "text"},
+        format="json",
     )
     assert "name" in response.json()["errors"]
     response = api.admin.post(
-        url, {"object_name": "lead", "name": "rel", "label": "Rel", "field_type": "lookup"}, format="json"
+        url,
+        {"object_name": "lead", "name": "rel", "label": "Rel", "field_type": "lookup"},
+        format="json",
     )
     assert "lookup_object" in response.json()["errors"]
     response = api.admin.post(
-        url, {"object_name": "lead", "name": "score", "label": "Score", "field_type": "number"}, format="json"
+        url,
+        {"object_name": "lead", "name": "score", "label": "Score", "field_type": "number"},
+        format="json",
     )
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
     dup = api.admin.post(
-        url, {"object_name": "lead", "name": "score", "label": "Score 2", "field_type": "number"}, format="json"
+        url,
+        {"object_name": "lead", "name": "score", "label": "Score 2", "field_type": "number"},
+        format="json",
     )
     assert "name" in dup.json()["errors"]
     response = api.admin.patch(f"{url}{pk}/", {"field_type": "date"}, format="json")
@@ -257,7 +313,9 @@ def test_custom_fields(org, api):
     response = api.admin.patch(f"{url}{pk}/", {"label": "Lead score"}, format="json")
     assert response.json()["label"] == "Lead score"
     # The new field appears on records at once.
-    lead = api.owner.post(f"{API}leads/", {"last_name": "A", "company": "B", "custom": {"score": 7}}, format="json")
+    lead = api.owner.post(
+        f"{API}leads/", {"last_name": "A", "company": "B", "custom": {"score": 7}}, format="json"
+    )
     assert lead.json()["custom"] == {"score": 7}
     assert api.admin.delete(f"{url}{pk}/").status_code == 204
     assert not CustomField.objects.exists()
@@ -265,12 +323,18 @@ def test_custom_fields(org, api):
 
 def test_picklist_values_add_lukewarm_to_rating(org, api):
     url = f"{SETUP}picklist-values/"
-    response = api.admin.post(url, {"object_name": "lead", "field_name": "rating", "value": "Lukewarm"}, format="json")
+    response = api.admin.post(
+        url, {"object_name": "lead", "field_name": "rating", "value": "Lukewarm"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["label"] == "Lukewarm"
-    dup = api.admin.post(url, {"object_name": "lead", "field_name": "rating", "value": "Lukewarm"}, format="json")
+    dup = api.admin.post(
+        url, {"object_name": "lead", "field_name": "rating", "value": "Lukewarm"}, format="json"
+    )
     assert "value" in dup.json()["errors"]
-    bad = api.admin.post(url, {"object_name": "lead", "field_name": "company", "value": "X"}, format="json")
+    bad = api.admin.post(
+        url, {"object_name": "lead", "field_name": "company", "value": "X"}, format="json"
+    )
     assert "field_name" in bad.json()["errors"]
     response = api.owner.post(
         f"{API}leads/", {"last_name": "A", "company": "B", "rating": "Lukewarm"}, format="json"
@@ -279,9 +343,13 @@ def test_picklist_values_add_lukewarm_to_rating(org, api):
     rows = api.admin.get(url, {"object_name": "lead", "field_name": "rating"}).json()["results"]
     assert [r["value"] for r in rows] == ["Hot", "Warm", "Cold", "Lukewarm"]
     # One default per picklist.
-    cold = PicklistValue.objects.get(object_name="lead", field_name="status", value="Working - Contacted")
+    cold = PicklistValue.objects.get(
+        object_name="lead", field_name="status", value="Working - Contacted"
+    )
     api.admin.patch(f"{url}{cold.pk}/", {"is_default": True}, format="json")
-    defaults = PicklistValue.objects.filter(object_name="lead", field_name="status", is_default=True)
+    defaults = PicklistValue.objects.filter(
+        object_name="lead", field_name="status", is_default=True
+    )
     assert [d.value for d in defaults] == ["Working - Contacted"]
     lukewarm = PicklistValue.objects.get(value="Lukewarm")
     assert api.admin.delete(f"{url}{lukewarm.pk}/").status_code == 204
@@ -290,7 +358,12 @@ def test_picklist_values_add_lukewarm_to_rating(org, api):
 def test_page_layouts(org, api):
     url = f"{SETUP}page-layouts/"
     response = api.admin.post(
-        url, {"object_name": "lead", "name": "Sales", "sections": [{"title": "Main", "fields": ["company", "warp_drive"]}]},
+        url,
+        {
+            "object_name": "lead",
+            "name": "Sales",
+            "sections": [{"title": "Main", "fields": ["company", "warp_drive"]}],
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -298,31 +371,51 @@ def test_page_layouts(org, api):
     profile = Profile.objects.get(name="Standard User")
     response = api.admin.post(
         url,
-        {"object_name": "lead", "name": "Sales", "sections": [{"title": "Main", "fields": ["company", "status"]}],
-         "required": ["status"], "profiles": [profile.pk], "is_default": True},
+        {
+            "object_name": "lead",
+            "name": "Sales",
+            "sections": [{"title": "Main", "fields": ["company", "status"]}],
+            "required": ["status"],
+            "profiles": [profile.pk],
+            "is_default": True,
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
     pk = response.json()["id"]
     assert response.json()["profiles"] == [profile.pk]
-    assert api.admin.patch(f"{url}{pk}/", {"name": "Sales v2"}, format="json").json()["name"] == "Sales v2"
+    assert (
+        api.admin.patch(f"{url}{pk}/", {"name": "Sales v2"}, format="json").json()["name"]
+        == "Sales v2"
+    )
     assert api.admin.delete(f"{url}{pk}/").status_code == 204
     assert not PageLayout.objects.filter(pk=pk).exists()
 
 
 def test_company_profile(org, api):
     url = f"{SETUP}company/"
-    response = api.admin.patch(url, {"time_zone": "Mars/Olympus", "currency": "euros"}, format="json")
+    response = api.admin.patch(
+        url, {"time_zone": "Mars/Olympus", "currency": "euros"}, format="json"
+    )
     assert response.status_code == 400
     assert {"time_zone", "currency"} <= set(response.json()["errors"])
     response = api.admin.patch(
-        url, {"name": "Acme", "time_zone": "Europe/Rome", "currency": "eur", "fiscal_year_start_month": 4},
+        url,
+        {
+            "name": "Acme",
+            "time_zone": "Europe/Rome",
+            "currency": "eur",
+            "fiscal_year_start_month": 4,
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
     company = Company.current()
     assert (company.name, company.time_zone, company.currency, company.fiscal_year_start_month) == (
-        "Acme", "Europe/Rome", "EUR", 4
+        "Acme",
+        "Europe/Rome",
+        "EUR",
+        4,
     )
     assert api.admin.get(url).json()["name"] == "Acme"
 
