@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tandem.sales",
     "tandem.activities",
     "tandem.partners",
+    "tandem.messaging",
     "tandem.web",
     "tandem.setup",
     "tandem.api",
@@ -138,17 +139,18 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
 
-# Email: SMTP when EMAIL_HOST is set, otherwise files under the data dir.
+# Email: every message is kept in the Outbox (Setup), then delivered by SMTP when
+# EMAIL_HOST is set; without it (the demo) email stays in the Outbox only.
+EMAIL_BACKEND = "tandem.messaging.backends.OutboxBackend"
 EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "mail"
+TANDEM_EMAIL_DELIVERY_BACKEND = env_str(
+    "TANDEM_EMAIL_DELIVERY_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tandem <noreply@tandem.local>")
 
 TASKS = {

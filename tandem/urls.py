@@ -4,5 +4,6 @@ urlpatterns = [
     path("api/v1/", include("tandem.api.urls")),
     path("setup/", include("tandem.setup.urls")),
     path("", include("tandem.partners.urls")),
+    path("", include("tandem.messaging.urls")),
     path("", include("tandem.web.urls")),
 ]

@@ -82,8 +82,12 @@ def update_record(user, record, values: dict, custom: dict | None = None):
     return record
 
 
-def change_owner(user, record, new_owner=None, new_queue=None):
-    """Transfer a record to a user (or, for leads, a queue). The old owner may lose access."""
+def change_owner(user, record, new_owner=None, new_queue=None, send_email=False, link=""):
+    """Transfer a record to a user (or, for leads, a queue). The old owner may lose access.
+
+    The new owner gets an in-app notification and, with `send_email`, the "record_assigned"
+    email, sent once the transfer has committed.
+    """
     obj_def = registry.for_model(type(record))
     if (new_owner is None) == (new_queue is None):
         raise ValidationError({"owner": _("Choose exactly one new owner.")})
@@ -111,7 +115,30 @@ def change_owner(user, record, new_owner=None, new_queue=None):
         hook = obj_def.extra.get("after_owner_change")
         if hook:
             hook(record)
+        if new_owner is not None and new_owner.pk != user.pk:
+            _tell_new_owner(user, obj_def, record, new_owner, send_email, link or record.get_absolute_url())
     return record
+
+
+def _tell_new_owner(user, obj_def, record, new_owner, send_email: bool, link: str):
+    from tandem.messaging.notify import email_from_template, notify
+
+    title = _("%(object)s assigned to you: %(name)s") % {"object": obj_def.label, "name": record}
+    notify(new_owner, "assignment", title, record.get_absolute_url(), obj_def.name, record.pk)
+    if send_email:
+        email_from_template(
+            "record_assigned",
+            new_owner.email,
+            {
+                "Record.Type": obj_def.label.lower(),
+                "Record.Name": str(record),
+                "Record.Company": getattr(record, "company", ""),
+                "Record.Link": link,
+                "Owner.FirstName": new_owner.first_name,
+                "Owner.Name": new_owner.full_name,
+                "Sender.Name": user.full_name,
+            },
+        )
 
 
 def describe_dependents(protected_objects) -> str:

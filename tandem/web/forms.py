@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from tandem.access.models import User
+from tandem.access.directory import pickable_users
 from tandem.core import registry
 from tandem.core.fields import CUSTOM_PREFIX, FieldSpec, picklist_choices, record_value
 from tandem.web.layouts import layout_for
@@ -39,7 +39,7 @@ class LookupField(forms.Field):
 
     def queryset(self):
         if self.lookup_object == "user":
-            return User.objects.filter(is_active=True)
+            return pickable_users(self.user)
         return registry.get(self.lookup_object).model.objects.visible_to(self.user, "read")
 
     def to_python(self, value):
@@ -180,22 +180,41 @@ def to_json(value):
 
 
 class ChangeOwnerForm(forms.Form):
-    owner = LookupField(user=None, lookup_object="user", label=_("Owner"), required=False)
+    owner = LookupField(user=None, lookup_object="user", label=_("User"), required=False)
+    partner_user = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Partner user"),
+        help_text=_("Only active partner users who have logged in at least once are listed."),
+    )
     queue = forms.ModelChoiceField(queryset=None, required=False, label=_("Queue"))
+    send_email = forms.BooleanField(required=False, label=_("Send notification email"))
 
     def __init__(self, *args, obj_def, user, **kwargs):
         super().__init__(*args, **kwargs)
         from tandem.access.models import Group
+        from tandem.partners.actions import eligible_partner_users
+        from tandem.partners.models import PartnerProgram
 
         self.fields["owner"].user = user
         if obj_def.queue_owned:
             self.fields["queue"].queryset = Group.objects.filter(kind=Group.KIND_QUEUE)
-            self.fields["queue"].widget.attrs["class"] = "form-select"
         else:
             del self.fields["queue"]
+        if obj_def.name in ("lead", "opportunity") and PartnerProgram.current().enabled and not user.is_external:
+            self.fields["partner_user"].queryset = eligible_partner_users().select_related("contact__account")
+            self.fields["partner_user"].label_from_instance = lambda u: f"{u.full_name} ({u.contact.account})"
+        else:
+            del self.fields["partner_user"]
+        for name in ("queue", "partner_user"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["send_email"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("owner")) == bool(data.get("queue")):
-            raise ValidationError(_("Choose a user or a queue as the new owner."))
+        chosen = [data.get(n) for n in ("owner", "partner_user", "queue") if data.get(n)]
+        if len(chosen) != 1:
+            raise ValidationError(_("Choose one new owner: a user, a partner user or a queue."))
+        data["new_owner"] = data.get("owner") or data.get("partner_user")
         return data

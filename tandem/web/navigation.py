@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import registry
 from tandem.core.models import Company, RecentItem
+from tandem.messaging.notify import unread_count
 
 RECENT_LIMIT = 10
 
@@ -67,4 +68,5 @@ def navigation_context(request):
             )
     context["tabs"] = tabs
     context["recent_items"] = recent_items(user)
+    context["unread_notifications"] = unread_count(user)
     return context

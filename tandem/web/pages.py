@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tandem.access.models import User
+from tandem.access.directory import pickable_users
 from tandem.core import registry
 from tandem.core.fields import fields_named
 from tandem.web.display import show
@@ -71,7 +71,7 @@ def lookup(request, object_name):
     """Options for a lookup field: records the user may see whose name matches."""
     text = request.GET.get("q", "").strip()
     if object_name == "user":
-        rows = User.objects.filter(is_active=True)
+        rows = pickable_users(request.user)
         if text:
             rows = rows.filter(
                 Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(email__icontains=text)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tandem.access.door import can, can_create
+from tandem.access.directory import pickable_users
 from tandem.access.models import ACCESS_LEVELS, TARGET_KINDS, Group, RecordShare, Role, User
 from tandem.core import actions, registry
 from tandem.core.fields import fields_named
@@ -215,7 +216,12 @@ def record_change_owner(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_owner(
-                request.user, record, form.cleaned_data.get("owner"), form.cleaned_data.get("queue")
+                request.user,
+                record,
+                form.cleaned_data.get("new_owner"),
+                form.cleaned_data.get("queue"),
+                send_email=form.cleaned_data.get("send_email", False),
+                link=request.build_absolute_uri(record.get_absolute_url()),
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -283,9 +289,9 @@ def record_sharing(request, slug, pk):
             "error": error,
             "target_kinds": TARGET_KINDS,
             "levels": ACCESS_LEVELS,
-            "users": User.objects.filter(is_active=True),
-            "roles": Role.objects.all(),
-            "groups": Group.objects.all(),
+            "users": pickable_users(request.user),
+            "roles": Role.objects.none() if request.user.is_external else Role.objects.all(),
+            "groups": Group.objects.none() if request.user.is_external else Group.objects.all(),
             "page_title": _("Sharing"),
         },
         status=400 if error else 200,
