@@ -16,7 +16,6 @@ from tandem.access.models import (
     TARGET_USER,
     GroupMember,
     OrgDefault,
-    Role,
     RoleClosure,
 )
 from tandem.core import registry
@@ -115,15 +114,15 @@ def resolve(user) -> Principals:
                 "descendant_id", flat=True
             )
         )
-        above = list(
-            RoleClosure.objects.filter(descendant_id=user.role_id, depth__gt=0).values_list(
-                "ancestor_id", "ancestor__partner_account_id"
+        # Depth 0 is my own role: it says whether I sit in a partner company's hierarchy.
+        chain = list(
+            RoleClosure.objects.filter(descendant_id=user.role_id).values_list(
+                "ancestor_id", "depth", "ancestor__partner_account_id"
             )
         )
+        above = [(pk, partner) for pk, depth, partner in chain if depth > 0]
+        mine_is_partner = any(depth == 0 and partner for _, depth, partner in chain)
         ancestors = frozenset(pk for pk, _ in above)
-        mine_is_partner = Role.objects.filter(
-            pk=user.role_id, partner_account__isnull=False
-        ).exists()
         subs_ancestors = frozenset(
             pk for pk, partner in above if not mine_is_partner or partner is not None
         )

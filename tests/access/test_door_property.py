@@ -39,7 +39,7 @@ SHRINK_PHASES = (
     else (Phase.explicit, Phase.reuse, Phase.generate)
 )
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
-EXAMPLES = int(os.environ.get("TANDEM_ACCESS_EXAMPLES", "8" if ON_POSTGRES else "30"))
+EXAMPLES = int(os.environ.get("TANDEM_ACCESS_EXAMPLES", "8" if ON_POSTGRES else "25"))
 
 OBJECTS = ("account", "contact", "lead", "opportunity", "task")
 MODELS = {
