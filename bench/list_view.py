@@ -1,0 +1,255 @@
+"""Benchmark: the first page of the Leads list on the large demo, against a raw SQL floor.
+
+    .venv/bin/python bench/list_view.py                 # SQLite under var/bench/
+    .venv/bin/python bench/list_view.py --database-url postgres://postgres@127.0.0.1:5432/tandem_bench
+
+The data lives apart from your own: SQLite in BENCH_DATA_DIR (default var/bench), or the
+PostgreSQL database you name (created if missing). The first run loads the large demo
+(1,000,000 leads) there, which takes a few minutes; later runs reuse it.
+
+For each persona (an administrator, a sales rep at the bottom of a five-level hierarchy, and
+a marketing user who sees leads only through a criteria sharing rule) it measures, in one run:
+- sql: the door's SQL for the page (visible_to(user, "read").order_by("-created_at", "-id")[:50])
+  executed raw, against the floor: the same SELECT with no access predicate, raw;
+- query: what a request does (load the user, resolve principals, evaluate the page through
+  the ORM), against the same ORM query with no access predicate;
+- page: GET /leads/ through Django's test client (middleware, door, query, template).
+Each figure is the median of --repeat runs after warm-up. The query plan is printed for a
+persona that misses the target (or for all with --explain).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PERSONAS = [
+    ("administrator", "admin@tandem.demo"),
+    ("sales rep (level 5)", "sales.rep@tandem.demo"),
+    ("sharing rule user", "marketing@tandem.demo"),
+]
+TARGET_RATIO = 1.5
+TARGET_MS = 50.0
+
+
+def configure(args) -> None:
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["TANDEM_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def ensure_data(progress: bool) -> None:
+    from django.core.management import call_command
+
+    from tandem.access.models import User
+    from tandem.cli import ensure_database
+    from tandem.demo import load_demo
+    from tandem.sales.models import Lead
+
+    ensure_database()
+    call_command("migrate", interactive=False, verbosity=0)
+    if Lead.objects.unrestricted().count() >= 1_000_000:
+        return
+    if User.objects.exists():
+        sys.exit("The benchmark database has data but not the large demo; point it at an empty one.")
+    print("Loading the large demo (once; later runs reuse it)...", flush=True)
+    started = time.perf_counter()
+    load_demo("large", progress=progress)
+    print(f"Loaded in {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def ensure_sharing_rule():
+    """The marketing user's access comes only from a criteria rule on the lead source."""
+    from tandem.access.models import READ, TARGET_ROLE, SharingRule, User
+
+    marketing = User.objects.get(email="marketing@tandem.demo")
+    SharingRule.objects.get_or_create(
+        object_name="lead",
+        name="Trade show leads to Marketing",
+        defaults={
+            "kind": SharingRule.KIND_CRITERIA,
+            "criteria": [{"field": "lead_source", "op": "equals", "value": "Trade Show"}],
+            "target_kind": TARGET_ROLE,
+            "target_id": marketing.role_id,
+            "access_level": READ,
+        },
+    )
+
+
+def median_ms(fn, repeat: int, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def fresh_user(email):
+    from tandem.access.models import User
+
+    return User.objects.select_related("profile").get(email=email)
+
+
+def page_query(user):
+    from tandem.sales.models import Lead
+
+    return Lead.objects.visible_to(user, "read").order_by("-created_at", "-id")[:50]
+
+
+def floor_sql() -> str:
+    from tandem.sales.models import Lead
+
+    qs = Lead.objects.unrestricted().order_by("-created_at", "-id")[:50]
+    sql, params = qs.query.sql_with_params()
+    assert not params
+    return sql
+
+
+def explain(qs) -> str:
+    from django.db import connection
+
+    sql, params = qs.query.sql_with_params()
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return "\n".join(f"    {r[-1]}" for r in rows)
+    return "\n".join(f"    {r[0]}" for r in rows)
+
+
+def machine() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            db = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("show server_version")
+            db = f"PostgreSQL {cursor.fetchone()[0]}"
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{os.cpu_count()} CPUs, {mem_kb / 1024 / 1024:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, {db}, load average {load:.1f} at start"
+    )
+
+
+def raw_ms(sql: str, params, repeat: int) -> float:
+    from django.db import connection
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    return median_ms(run, repeat)
+
+
+def request_query(email: str) -> list:
+    """What a request does for the list: load the user, resolve principals, run the page."""
+    from tandem.access.principals import principals_for
+
+    user = fresh_user(email)
+    principals_for(user)
+    return list(page_query(user))
+
+
+def measure(label: str, email: str, floors: dict, args) -> bool:
+    from django.db import connection
+    from django.test import Client
+
+    user = fresh_user(email)
+    qs = page_query(user)
+    rows = len(list(qs))
+    sql, params = qs.query.sql_with_params()
+    sql_ms = raw_ms(sql, params, args.repeat)
+    query_ms = median_ms(lambda: request_query(email), args.repeat)
+    client = Client()
+    client.force_login(user)
+    page_ms = float("nan")
+    if client.get("/leads/").status_code == 200:
+        page_ms = median_ms(lambda: client.get("/leads/"), max(5, args.repeat // 3))
+    sql_ratio = sql_ms / floors["sql"]
+    query_ratio = query_ms / floors["orm"]
+    ok = sql_ratio <= TARGET_RATIO and query_ratio <= TARGET_RATIO
+    if connection.vendor == "sqlite":
+        ok = ok and query_ms <= TARGET_MS
+    verdict = "ok" if ok else "MISSES"
+    print(
+        f"{label:<22}{rows:>5}{sql_ms:>9.2f}{sql_ratio:>7.2f}x{query_ms:>10.2f}"
+        f"{query_ratio:>7.2f}x{page_ms:>9.1f}  {verdict}"
+    )
+    if args.explain or not ok:
+        print(f"  plan for {label}:\n{explain(qs)}")
+    return ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--data-dir", default=os.environ.get("BENCH_DATA_DIR", "var/bench"))
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--explain", action="store_true", help="print each query plan")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar while loading")
+    args = parser.parse_args(argv)
+    configure(args)
+    ensure_data(progress=not args.quiet)
+    ensure_sharing_rule()
+
+    from tandem.sales.models import Lead
+
+    print(f"Machine: {machine()}")
+    floor_qs = Lead.objects.unrestricted().order_by("-created_at", "-id")[:50]
+    floors = {
+        "sql": raw_ms(floor_sql(), (), args.repeat),
+        "orm": median_ms(lambda: list(floor_qs.all()), args.repeat),
+    }
+    print(
+        f"\nFloors, 50 newest leads with no access predicate: raw SQL {floors['sql']:.2f} ms, "
+        f"same query through the ORM {floors['orm']:.2f} ms\n"
+    )
+    header = (
+        f"{'persona':<22}{'rows':>5}{'sql ms':>9}{'ratio':>8}{'query ms':>10}{'ratio':>8}"
+        f"{'page ms':>9}  target"
+    )
+    print(header)
+    print("-" * len(header))
+    results = [measure(label, email, floors, args) for label, email in PERSONAS]
+    print(
+        "\nsql   = the door's SQL for the page, executed raw; ratio to the raw SQL floor."
+        "\nquery = load the user, resolve principals, evaluate visible_to(user)"
+        ".order_by('-created_at', '-id')[:50]; ratio to the ORM floor."
+        "\npage  = GET /leads/ through Django's test client (middleware, door, template)."
+        f"\ntarget: both ratios <= {TARGET_RATIO}x and query < {TARGET_MS:.0f} ms on SQLite."
+    )
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
