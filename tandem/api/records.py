@@ -275,9 +275,16 @@ class RecordViewSet(viewsets.GenericViewSet):
         }
         return context
 
-    def get_record(self, action_name: str = "read"):
-        """The record from the URL if the user may see it, else 404; 403 if seen but not `action`."""
-        record = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+    def get_record(self, action_name: str = "read", lock: bool = False):
+        """The record from the URL if the user may see it, else 404; 403 if seen but not `action`.
+
+        `lock` (inside a transaction) holds the row until commit, so two concurrent PATCHes of
+        different fields cannot overwrite each other with stale values.
+        """
+        queryset = self.get_queryset()
+        if lock:
+            queryset = queryset.select_for_update()
+        record = get_object_or_404(queryset, pk=self.kwargs["pk"])
         if action_name != "read" and not can(self.request.user, action_name, record):
             raise PermissionDenied(_("You may not change this record."))
         return record
@@ -300,7 +307,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     def update(self, request, pk=None, partial=False):
         with transaction.atomic():
-            record = self.get_record("edit")
+            record = self.get_record("edit", lock=True)
             serializer = self.get_serializer(record, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
@@ -321,15 +328,16 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     @action(detail=True, methods=["post"], url_path="change-owner", url_name="change-owner")
     def change_owner(self, request, pk=None):
-        record = self.get_record()
-        form = ChangeOwnerSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        actions.change_owner(
-            request.user,
-            record,
-            new_owner=form.validated_data.get("owner"),
-            new_queue=form.validated_data.get("owner_queue"),
-        )
+        with transaction.atomic():
+            record = self.get_record(lock=True)
+            form = ChangeOwnerSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            actions.change_owner(
+                request.user,
+                record,
+                new_owner=form.validated_data.get("owner"),
+                new_queue=form.validated_data.get("owner_queue"),
+            )
         return Response(self.get_serializer(record).data)
 
 

@@ -65,6 +65,7 @@ def test_outsider_gets_404_on_every_object(name, org, api):
     missing = api.outsider.get(detail_url(obj, 999_999))
     assert missing.status_code == 404
     assert missing.json() == {"detail": "Not found."}
+    assert api.outsider.get(detail_url(obj, "not-a-number")).json() == missing.json()
 
     for response in (
         api.outsider.get(url),
