@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web import accounts, conversion, lists, pages, records
+from tandem.web import accounts, activity_views, conversion, lists, pages, records
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("search/", pages.search, name="search"),
     path("lookup/<slug:object_name>/", pages.lookup, name="lookup"),
     path("leads/<int:pk>/convert/", conversion.lead_convert, name="lead_convert"),
+    path("tasks/<int:pk>/complete/", activity_views.task_complete, name="task_complete"),
     path("<slug:slug>/", lists.record_list, name="record_list"),
     path("<slug:slug>/views/new/", lists.list_view_edit, name="list_view_new"),
     path("<slug:slug>/views/<int:pk>/", lists.list_view_edit, name="list_view_edit"),
@@ -32,4 +33,5 @@ urlpatterns = [
     path("<slug:slug>/<int:pk>/delete/", records.record_delete, name="record_delete"),
     path("<slug:slug>/<int:pk>/owner/", records.record_change_owner, name="record_change_owner"),
     path("<slug:slug>/<int:pk>/sharing/", records.record_sharing, name="record_sharing"),
+    path("<slug:slug>/<int:pk>/log-call/", activity_views.record_log_call, name="record_log_call"),
 ]
