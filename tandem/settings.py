@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "tandem.activities",
     "tandem.partners",
     "tandem.messaging",
+    "tandem.assignment",
+    "tandem.channel",
     "tandem.web",
     "tandem.setup",
     "tandem.api",

@@ -5,5 +5,7 @@ urlpatterns = [
     path("setup/", include("tandem.setup.urls")),
     path("", include("tandem.partners.urls")),
     path("", include("tandem.messaging.urls")),
+    path("", include("tandem.assignment.urls")),
+    path("", include("tandem.channel.urls")),
     path("", include("tandem.web.urls")),
 ]
