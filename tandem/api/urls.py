@@ -7,11 +7,13 @@ from rest_framework.routers import SimpleRouter
 from tandem.access.models import TARGET_KINDS
 from tandem.api.records import record_viewset
 from tandem.api.setup_views import SETUP_ENDPOINTS, CompanyViewSet
+from tandem.api.token_views import ApiTokenViewSet
 from tandem.core import registry
 
 router = SimpleRouter()
 for _obj in registry.all_objects():
     router.register(_obj.slug, record_viewset(_obj), basename=_obj.name)
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 for _segment, _viewset, _basename in SETUP_ENDPOINTS:
     router.register("setup/" + _segment, _viewset, basename=_basename)
 

@@ -14,12 +14,6 @@ from tandem.core.models import PicklistValue
 API = "/api/v1/"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Argon2 makes each persona cost ~0.5 s; these tests are about the API, not hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user) -> APIClient:
     """A client sending `Authorization: Bearer <token>` for `user`, as an integration would."""
     client = APIClient()

@@ -83,3 +83,22 @@ def test_profile_without_api_access_gets_403(org):
     response = client_for(read_only).get(f"{API}leads/")
     assert response.status_code == 403
     assert "API" in response.json()["detail"]
+
+
+def test_clients_manage_their_own_tokens(org, api):
+    response = api.owner.post(f"{API}tokens/", {"name": "zapier"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "zapier" and body["token"].startswith(body["prefix"])
+    new_client = bearer(body["token"])
+    assert new_client.get(f"{API}leads/").status_code == 200
+
+    listed = api.owner.get(f"{API}tokens/").json()["results"]
+    assert {row["name"] for row in listed} == {"tests", "zapier"}
+    assert all(row["token"] is None for row in listed)  # never shown again
+
+    theirs = ApiToken.objects.filter(user=org.teammate).first()
+    assert api.owner.delete(f"{API}tokens/{theirs.pk}/").status_code == 404
+    assert api.owner.delete(f"{API}tokens/{body['id']}/").status_code == 204
+    assert new_client.get(f"{API}leads/").status_code == 401
+    assert api.teammate.get(f"{API}leads/").status_code == 200
