@@ -40,24 +40,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item so fixtures can tell whether the test failed."""
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
+_running = {}
 
 
 @pytest.fixture(scope="session")
 def browser():
+    """The session's one Chromium; a second copy of this fixture (imported elsewhere) reuses it."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM}")
-
+    if "browser" in _running:
+        yield _running["browser"]
+        return
     pw = sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    pw.stop()
+    _running["browser"] = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield _running["browser"]
+    finally:
+        _running.pop("browser").close()
+        pw.stop()
 
 
 class Browser:
@@ -105,9 +105,10 @@ class Browser:
 def browse(request, browser, live_server):
     """Factory of pages on the live server; on failure each open page is saved under test-artifacts/."""
     b = Browser(browser, live_server.url)
+    failed_before = request.session.testsfailed
     yield b
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
+    # The call phase's failure is counted before teardown; this works for tests in any folder.
+    if request.session.testsfailed > failed_before:
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
         for path in b.screenshot(name):
             print(f"screenshot saved: {path}")
