@@ -190,6 +190,10 @@ def cmd_demo(args) -> int:
         print("Existing data kept (the demo loads only into an empty database).")
         print_logins(only_existing=True)
         return 0
+    from tandem.demo.company import LOGINS
+
+    if User.objects.filter(email=LOGINS[0].email).exists():
+        raise CommandError("The demo company is already loaded in this database.")
     if not args.first_run and User.objects.exists() and not args.force:
         raise CommandError(
             "This database already has users. Load the demo into an empty database "
@@ -336,6 +340,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from django.db.utils import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"tandem {args.command}: error: cannot use the database: {exc}", file=sys.stderr)
+            return 1
+        raise
 
 
 if __name__ == "__main__":
