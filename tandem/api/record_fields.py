@@ -11,7 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tandem.access.models import Group, User
+from tandem.access.directory import pickable_users
+from tandem.access.models import Group
 from tandem.core import registry
 from tandem.core.models import PicklistValue
 
@@ -66,7 +67,8 @@ class LookupField(serializers.Field):
 def fetch_target(target: str, pk: int, user):
     """The record, active user or queue with this id that `user` may link to, else None."""
     if target == "user":
-        return User.objects.filter(pk=pk, is_active=True).first()
+        # The same people the pages offer: partner users pick only their own account's.
+        return pickable_users(user).filter(pk=pk).first()
     if target == "queue":
         return Group.objects.filter(pk=pk, kind=Group.KIND_QUEUE).first()
     obj = registry.get(target)

@@ -20,7 +20,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from tandem.access.door import can
-from tandem.access.models import Group, User
+from tandem.access.models import Group
 from tandem.api.permissions import ApiEnabled
 from tandem.api.querying import apply_list_params
 from tandem.api.record_fields import (
@@ -28,6 +28,7 @@ from tandem.api.record_fields import (
     LookupField,
     PicklistField,
     clean_custom_value,
+    fetch_target,
 )
 from tandem.core import actions, registry
 from tandem.core.fields import SYSTEM_FIELDS, default_picklist_value, standard_fields
@@ -243,13 +244,16 @@ class ChangeOwnerSerializer(serializers.Serializer):
     owner_queue = serializers.IntegerField(
         required=False, allow_null=True, help_text="A queue id, for objects queues may own."
     )
+    send_email = serializers.BooleanField(
+        required=False, default=False, help_text="Email the new owner about the assignment."
+    )
 
     def validate(self, attrs):
         user_id, queue_id = attrs.get("owner"), attrs.get("owner_queue")
         if (user_id is None) == (queue_id is None):
             raise serializers.ValidationError({"owner": [_("Choose exactly one new owner.")]})
         if user_id is not None:
-            attrs["owner"] = User.objects.filter(pk=user_id).first()
+            attrs["owner"] = fetch_target("user", user_id, self.context["request"].user)
             if attrs["owner"] is None:
                 raise serializers.ValidationError({"owner": [_("No such user.")]})
         if queue_id is not None:
@@ -330,13 +334,14 @@ class RecordViewSet(viewsets.GenericViewSet):
     def change_owner(self, request, pk=None):
         with transaction.atomic():
             record = self.get_record(lock=True)
-            form = ChangeOwnerSerializer(data=request.data)
+            form = ChangeOwnerSerializer(data=request.data, context={"request": request})
             form.is_valid(raise_exception=True)
             actions.change_owner(
                 request.user,
                 record,
                 new_owner=form.validated_data.get("owner"),
                 new_queue=form.validated_data.get("owner_queue"),
+                send_email=form.validated_data["send_email"],
             )
         return Response(self.get_serializer(record).data)
 

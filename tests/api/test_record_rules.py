@@ -344,3 +344,30 @@ def test_list_query_count_does_not_grow_with_rows(org, api):
     with CaptureQueriesContext(connection) as many:
         assert len(api.owner.get(LEADS).json()["results"]) == 11
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_change_owner_can_email_the_new_owner(
+    org, api, mailoutbox, django_capture_on_commit_callbacks
+):
+    lead = f.lead(org.owner, company="Mailed Co")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.owner.post(
+            f"{LEADS}{lead.pk}/change-owner/",
+            {"owner": org.teammate.pk, "send_email": True},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    assert [m.to for m in mailoutbox] == [[org.teammate.email]]
+
+
+def test_change_owner_to_an_inactive_or_unknown_user_is_refused(org, api):
+    lead = f.lead(org.owner)
+    gone = f.user(is_active=False)
+    for owner in (gone.pk, 999_999):
+        response = api.owner.post(
+            f"{LEADS}{lead.pk}/change-owner/", {"owner": owner}, format="json"
+        )
+        assert response.status_code == 400
+        assert "owner" in response.json()["errors"]
+    lead.refresh_from_db()
+    assert lead.owner_id == org.owner.pk
