@@ -202,6 +202,23 @@ class Assignment:
     reason: str = "no_rule"  # rule, default_owner, kept (do not reassign), no_match, no_rule
 
 
+def activate_rule(rule: AssignmentRule) -> AssignmentRule:
+    """Make `rule` the one active rule of its object (the others are switched off first)."""
+    with transaction.atomic():
+        AssignmentRule.objects.filter(object_name=rule.object_name, is_active=True).exclude(pk=rule.pk).update(
+            is_active=False
+        )
+        AssignmentRule.objects.filter(pk=rule.pk).update(is_active=True)
+    rule.is_active = True
+    return rule
+
+
+def deactivate_rule(rule: AssignmentRule) -> AssignmentRule:
+    AssignmentRule.objects.filter(pk=rule.pk).update(is_active=False)
+    rule.is_active = False
+    return rule
+
+
 def active_rule(object_name: str) -> AssignmentRule | None:
     return AssignmentRule.objects.filter(object_name=object_name, is_active=True).first()
 

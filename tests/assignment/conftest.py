@@ -3,7 +3,12 @@
 import pytest
 
 from tandem.access.models import Group, GroupMember
-from tandem.assignment.models import AssignmentRule, AssignmentRuleEntry, RoundRobinGroup, RoundRobinMember
+from tandem.assignment.models import (
+    AssignmentRule,
+    AssignmentRuleEntry,
+    RoundRobinGroup,
+    RoundRobinMember,
+)
 from tandem.core.models import Company
 from tests import factories as f
 

@@ -1,6 +1,5 @@
 """Assignment rules: order, criteria with AND/OR, fallbacks, do-not-reassign, emails, history."""
 
-import pytest
 from django.core import mail
 
 from tandem.assignment.actions import apply_assignment_rules
