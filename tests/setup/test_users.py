@@ -149,6 +149,23 @@ def test_edit_and_deactivate_a_user(admin_web):
     assert v.is_active
 
 
+def test_user_time_zone_language_and_manager(admin_web, admin_user):
+    data = new_user_data(
+        time_zone="Europe/Lisbon", language="pt", manager=admin_user.pk, notify=None
+    )
+    assert admin_web.post(reverse("setup:user_add"), data).status_code == 302
+    u = User.objects.get(email="ada@example.com")
+    assert (u.time_zone, u.language, u.manager) == ("Europe/Lisbon", "pt", admin_user)
+    response = admin_web.post(
+        reverse("setup:user_add"),
+        new_user_data(email="b@example.com", time_zone="Moon/Base", language="kl"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "time_zone" in errors and "language" in errors
+    assert not User.objects.filter(email="b@example.com").exists()
+
+
 def test_an_admin_cannot_deactivate_themselves(admin_web, admin_user):
     admin_web.post(reverse("setup:user_deactivate", args=[admin_user.pk]))
     admin_user.refresh_from_db()

@@ -1,10 +1,12 @@
 """Adding and editing users."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.access.models import Profile, Role, User
 from tandem.setup.forms.base import ModelForm
+from tandem.setup.forms.company import time_zone_choices
 
 
 class UserForm(ModelForm):
@@ -25,6 +27,9 @@ class UserForm(ModelForm):
             "phone",
             "profile",
             "role",
+            "manager",
+            "time_zone",
+            "language",
             "is_active",
         )
 
@@ -34,8 +39,24 @@ class UserForm(ModelForm):
         external = bool(self.instance.pk and self.instance.is_external)
         self.fields["profile"].queryset = Profile.objects.filter(is_external=external)
         self.fields["role"].queryset = Role.objects.filter(partner_account__isnull=not external)
+        managers = User.objects.filter(is_active=True, is_external=False)
         if self.instance.pk:
+            managers = managers.exclude(pk=self.instance.pk)
             del self.fields["notify"]
+        self.fields["manager"].queryset = managers
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Time zone"),
+            choices=[("", _("Company default"))] + time_zone_choices(),
+            required=False,
+        )
+        self.fields["language"] = forms.ChoiceField(
+            label=_("Language"),
+            choices=[("", _("Company default"))] + list(settings.LANGUAGES),
+            required=False,
+            help_text=_("Also the language of the emails Tandem sends this user."),
+        )
+        for name in ("time_zone", "language"):
+            self.style_field(name, self.fields[name])
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
