@@ -164,6 +164,8 @@ class RecordSerializer(serializers.ModelSerializer):
                         pass
                 elif not creating and not self.partial:
                     given[name] = None  # PUT replaces the whole record
+            if self.partial and name not in given:
+                continue  # a PATCH answers only for the values it sends
             value = given.get(name, stored.get(name))
             if cf.required and value in (None, "", []):
                 errors[name] = [_("This field is required.")]

@@ -371,3 +371,20 @@ def test_change_owner_to_an_inactive_or_unknown_user_is_refused(org, api):
         assert "owner" in response.json()["errors"]
     lead.refresh_from_db()
     assert lead.owner_id == org.owner.pk
+
+
+def test_patch_is_not_blocked_by_a_field_made_required_later(org, api):
+    lead = f.lead(org.owner)
+    CustomField.objects.create(
+        object_name="lead", name="budget", label="Budget", field_type="number", required=True
+    )
+    CustomField.objects.create(object_name="lead", name="note", label="Note", field_type="text")
+    url = f"{LEADS}{lead.pk}/"
+    assert api.owner.patch(url, {"company": "Still editable"}, format="json").status_code == 200
+    assert api.owner.patch(url, {"custom": {"note": "hi"}}, format="json").status_code == 200
+    response = api.owner.patch(url, {"custom": {"budget": None}}, format="json")
+    assert response.status_code == 400
+    assert "budget" in response.json()["errors"]["custom"]
+    response = api.owner.put(url, {"last_name": "L", "company": "C"}, format="json")
+    assert response.status_code == 400  # a full replacement must fill it
+    assert "budget" in response.json()["errors"]["custom"]
