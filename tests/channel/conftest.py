@@ -1,0 +1,3 @@
+"""The channel team of tests/partners (two partner companies, a partner queue), reused here."""
+
+from tests.partners.conftest import channel, fresh  # noqa: F401
