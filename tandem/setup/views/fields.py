@@ -1,7 +1,7 @@
 """Fields of an object: the standard ones (read-only here) and custom fields."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,32 +46,48 @@ def field_list(request, object_name):
     )
 
 
+def _create_field(obj, form) -> CustomField:
+    """The field, its picklist values and its place on the default layout, all or nothing."""
+    with transaction.atomic():
+        field = form.save()
+        if field.field_type in PICKLIST_TYPES:
+            defaults = {v.strip() for v in field.default_value.split(";") if v.strip()}
+            PicklistValue.objects.bulk_create(
+                PicklistValue(
+                    object_name=obj.name,
+                    field_name=CUSTOM_PREFIX + field.name,
+                    value=value,
+                    label=value,
+                    sort_order=order,
+                    is_default=value in defaults,
+                )
+                for order, value in enumerate(form.values)
+            )
+        add_field_to_default_layout(obj, CUSTOM_PREFIX + field.name)
+    return field
+
+
 @admin_required
 def field_add(request, object_name):
     obj = get_object_def(object_name)
     form = CustomFieldCreateForm(request.POST or None, obj=obj)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            field = form.save()
-            if field.field_type in PICKLIST_TYPES:
-                PicklistValue.objects.bulk_create(
-                    PicklistValue(
-                        object_name=obj.name,
-                        field_name=CUSTOM_PREFIX + field.name,
-                        value=value,
-                        label=value,
-                        sort_order=order,
-                        is_default=value == field.default_value,
-                    )
-                    for order, value in enumerate(form.values)
-                )
-            add_field_to_default_layout(obj, CUSTOM_PREFIX + field.name)
-        messages.success(
-            request,
-            _("Field %(label)s was added to %(object)s and to its default page layout.")
-            % {"label": field.label, "object": obj.label_plural},
-        )
-        return redirect("setup:fields", object_name=obj.name)
+        try:
+            field = _create_field(obj, form)
+        except IntegrityError:
+            # Someone created a field with this name between our check and our insert.
+            form.add_error(
+                "name",
+                _("%(object)s already has a custom field named %(name)s.")
+                % {"object": obj.label, "name": form.cleaned_data["name"]},
+            )
+        else:
+            messages.success(
+                request,
+                _("Field %(label)s was added to %(object)s and to its default page layout.")
+                % {"label": field.label, "object": obj.label_plural},
+            )
+            return redirect("setup:fields", object_name=obj.name)
     return form_page(
         request,
         form,

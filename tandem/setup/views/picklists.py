@@ -1,7 +1,7 @@
 """Picklist values per object and field: add, relabel, reorder, deactivate, set the default."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -75,17 +75,26 @@ def picklist_detail(request, object_name, field_name):
         request.POST or None, object_name=obj.name, field_name=field_name, field_label=label
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            value = form.save(commit=False)
-            value.object_name, value.field_name = obj.name, field_name
-            top = _values(obj, field_name).aggregate(m=Max("sort_order"))["m"]
-            value.sort_order = 0 if top is None else top + 1
-            value.save()
-        messages.success(
-            request,
-            _("“%(value)s” was added to %(field)s.") % {"value": value.label, "field": label},
-        )
-        return redirect("setup:picklist", object_name=obj.name, field_name=field_name)
+        try:
+            with transaction.atomic():
+                value = form.save(commit=False)
+                value.object_name, value.field_name = obj.name, field_name
+                top = _values(obj, field_name).aggregate(m=Max("sort_order"))["m"]
+                value.sort_order = 0 if top is None else top + 1
+                value.save()
+        except IntegrityError:
+            # Someone added the same value between our check and our insert.
+            form.add_error(
+                "value",
+                _("“%(value)s” is already a value of %(field)s.")
+                % {"value": form.cleaned_data["value"], "field": label},
+            )
+        else:
+            messages.success(
+                request,
+                _("“%(value)s” was added to %(field)s.") % {"value": value.label, "field": label},
+            )
+            return redirect("setup:picklist", object_name=obj.name, field_name=field_name)
     return setup_render(
         request,
         "setup/picklist.html",
