@@ -6,19 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.e2e.steps import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_change_owner_with_lookup_then_a_peer_gets_404(page, browse, org):
+def test_change_owner_with_lookup_then_a_peer_gets_404(browse, org):
     org.owner.first_name, org.owner.last_name = "Rita", "Rep"
     org.owner.save()
     org.manager.first_name, org.manager.last_name = "Max", "Manager"
     org.manager.save()
     lead = f.lead(org.manager, last_name="Turing", company="Bletchley Park")
 
-    log_in(page, "manager@example.com")
+    page = browse.signed_in(org.manager)
     page.goto(f"/leads/{lead.pk}/")
     expect(page.get_by_text("Owner: Max Manager")).to_be_visible()
     page.get_by_role("link", name="Change Owner").click()
@@ -45,14 +44,13 @@ def test_change_owner_with_lookup_then_a_peer_gets_404(page, browse, org):
     )
 
     # Rita's teammate is not above her in the role hierarchy: the lead does not exist for them.
-    peer = browse.new_page()
-    log_in(peer, "teammate@example.com")
+    peer = browse.signed_in(org.teammate)
     response = peer.goto(f"/leads/{lead.pk}/")
     assert response.status == 404
     expect(peer.get_by_text("Turing")).to_have_count(0)
     expect(peer.get_by_role("heading", name="Not Found")).to_be_visible()
 
     # Rita herself now has it among her leads.
-    rita = browse.new_page()
-    log_in(rita, "owner@example.com")
+    rita = browse.signed_in(org.owner)
+    rita.goto("/")
     expect(rita.get_by_role("link", name="Turing")).to_be_visible()

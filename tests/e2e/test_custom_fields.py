@@ -5,13 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.steps import label, log_in
+from tests.e2e.steps import label
 
 pytestmark = pytest.mark.browser
 
 
-def test_admin_adds_custom_field_and_fills_it_on_a_new_lead(page, org):
-    log_in(page, "admin@example.com")
+def test_admin_adds_custom_field_and_fills_it_on_a_new_lead(browse, org):
+    page = browse.signed_in(org.admin)
+    page.goto("/")
     page.get_by_role("link", name="Setup").click()
     expect(page.locator("h1")).to_have_text("Setup")
     page.get_by_role("link", name="Object Manager").first.click()

@@ -6,13 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.e2e.steps import field_value, label, log_in
+from tests.e2e.steps import field_value, label
 
 pytestmark = pytest.mark.browser
 
 
-def test_create_lead_from_leads_tab(page, org):
-    log_in(page, "owner@example.com")
+def test_create_lead_from_leads_tab(browse, org):
+    page = browse.signed_in(org.owner)
+    page.goto("/")
     page.get_by_role("link", name="Leads").first.click()
     expect(page.get_by_role("heading", name="Leads")).to_be_visible()
     page.get_by_role("link", name="New", exact=True).click()
@@ -37,9 +38,9 @@ def test_create_lead_from_leads_tab(page, org):
     expect(page.locator("#recent-items")).to_contain_text("Lovelace")
 
 
-def test_edit_lead_status_shows_value_and_history(page, org):
+def test_edit_lead_status_shows_value_and_history(browse, org):
     lead = f.lead(org.owner, last_name="Hopper", company="Navy Labs", status="Open - Not Contacted")
-    log_in(page, "owner@example.com")
+    page = browse.signed_in(org.owner)
     page.goto(f"/leads/{lead.pk}/")
     expect(field_value(page, "status")).to_have_text("Open - Not Contacted")
 
@@ -63,10 +64,11 @@ def test_edit_lead_status_shows_value_and_history(page, org):
     expect(history).to_contain_text(org.owner.full_name)
 
 
-def test_global_search_finds_a_visible_record(page, org):
+def test_global_search_finds_a_visible_record(browse, org):
     mine = f.lead(org.owner, last_name="Zanzibar", company="Spice Traders")
     f.lead(org.outsider, last_name="Zanzibarian", company="Hidden Co")
-    log_in(page, "owner@example.com")
+    page = browse.signed_in(org.owner)
+    page.goto("/")
 
     box = page.get_by_role("searchbox", name="Search", exact=True)
     box.fill("zanzib")

@@ -18,8 +18,16 @@ def test_log_in_land_on_home_and_log_out(page, org):
 
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))
-    log_in(page, "owner@example.com")
 
+    # A wrong password keeps the user on the form with a message and the email kept.
+    page.get_by_label("Email").fill("owner@example.com")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please enter a correct email and password")
+    expect(page.get_by_label("Email")).to_have_value("owner@example.com")
+    expect(page.get_by_role("link", name="Leads")).to_have_count(0)
+
+    log_in(page, "owner@example.com")
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.get_by_role("heading", name="Welcome, Olivia")).to_be_visible()
     expect(page.get_by_role("heading", name="My Leads")).to_be_visible()
@@ -31,17 +39,6 @@ def test_log_in_land_on_home_and_log_out(page, org):
     expect(page.get_by_role("heading", name="Log in to Tandem")).to_be_visible()
     page.goto("/leads/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/leads/$"))
-
-
-def test_wrong_password_is_refused(page, org):
-    page.goto("/login/")
-    page.get_by_label("Email").fill("owner@example.com")
-    page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/login/$"))
-    expect(page.get_by_role("heading", name="Log in to Tandem")).to_be_visible()
-    expect(page.get_by_role("alert")).to_contain_text("Please enter a correct email and password")
-    expect(page.get_by_label("Email")).to_have_value("owner@example.com")
 
 
 def test_phone_can_log_in_and_open_the_leads_list(browse, org):
@@ -66,8 +63,7 @@ def test_phone_can_log_in_and_open_the_leads_list(browse, org):
 def test_everyday_pages_fit_a_phone_screen(browse, org):
     """Wide tables scroll inside their box; the page itself never scrolls sideways."""
     lead = f.lead(org.owner, last_name="Pocket", company="Mobile Ltd")
-    phone = browse.new_page(viewport=PHONE)
-    log_in(phone, "owner@example.com")
+    phone = browse.signed_in(org.owner, viewport=PHONE)
     too_wide = {}
     for url in ("/", "/leads/", f"/leads/{lead.pk}/", "/leads/new/", "/search/?q=pocket"):
         phone.goto(url)
