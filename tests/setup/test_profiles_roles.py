@@ -121,6 +121,10 @@ def test_roles_shown_as_a_tree(admin_web, org):
     positions = [html.index(name) for name in ("CEO", "VP Sales", "Sales Rep")]
     assert positions == sorted(positions)
     assert "calc(1rem + 2 * 1.25rem)" in html  # Sales Rep is two levels down
+    form = admin_web.get(reverse("setup:role_add")).content.decode()
+    assert (
+        "&nbsp;&nbsp;&nbsp;&nbsp;Sales Rep" in form or "\u00a0\u00a0\u00a0\u00a0Sales Rep" in form
+    )
 
 
 def test_add_child_rename_and_move_a_role(admin_web, org):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tandem.access.hierarchy import check_parent
+from tandem.access.hierarchy import check_parent, role_tree
 from tandem.access.models import Role
 from tandem.setup.forms.base import ModelForm
 
@@ -16,7 +16,10 @@ class RoleForm(ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].empty_label = _("— Top of the hierarchy —")
+        # The choices follow the tree, indented, so a move reads like the Roles page.
+        self.fields["parent"].choices = [("", _("— Top of the hierarchy —"))] + [
+            (role.pk, "\u00a0\u00a0" * depth + role.name) for role, depth in role_tree()
+        ]
         self.fields["parent"].help_text = _(
             "The role this one reports to. Its holders see this role's records."
         )
