@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.channel.actions import MAX_PROTECTION_DAYS
@@ -36,6 +37,12 @@ class DealRegistrationForm(StyledForm):
         label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_expected_close_date(self):
+        value = self.cleaned_data["expected_close_date"]
+        if value < timezone.localdate():
+            raise ValidationError(_("The expected close date cannot be in the past."))
+        return value
 
 
 class ApproveForm(StyledForm):
