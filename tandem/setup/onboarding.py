@@ -1,8 +1,12 @@
 """Named actions for bringing people in: add a user, notify them, invite them later.
 
 Emails go out on commit, so a failed save never sends a password for a user who does
-not exist.
+not exist. A mail server that is down does not undo the save: the returned Delivery
+says so, and the administrator can send again from the user's page.
 """
+
+import logging
+from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
@@ -17,6 +21,33 @@ from django.utils.translation import gettext as _
 
 from tandem.access.models import User
 from tandem.core.models import Company
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    """Whether the email went out: None until the transaction commits, then True or False."""
+
+    sent: bool | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.sent is False
+
+
+def _on_commit_send(delivery: Delivery, send, *args) -> None:
+    def run():
+        try:
+            send(*args)
+        except Exception:  # SMTP errors come in many classes; none may break the request
+            logger.exception("could not send the onboarding email")
+            delivery.sent = False
+        else:
+            delivery.sent = True
+
+    transaction.on_commit(run)
+
 
 # No look-alike characters (0/O, 1/l/I) in a password read from an email.
 PASSWORD_CHARS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -56,8 +87,9 @@ def password_setup_link(user: User, build_absolute_uri) -> str:
     return build_absolute_uri(path)
 
 
-def add_user(form, notify: bool, build_absolute_uri) -> User:
+def add_user(form, notify: bool, build_absolute_uri) -> tuple[User, Delivery]:
     """Create the user from a valid form; with `notify`, email a temporary password."""
+    delivery = Delivery()
     with transaction.atomic():
         user = form.save(commit=False)
         password = None
@@ -70,29 +102,36 @@ def add_user(form, notify: bool, build_absolute_uri) -> User:
         user.save()
         if password:
             login_url = build_absolute_uri(reverse("login"))
-            transaction.on_commit(lambda: _email_new_user(user, password, login_url))
-    return user
+            _on_commit_send(delivery, _email_new_user, user, password, login_url)
+    return user, delivery
 
 
-def reset_and_notify(user: User, build_absolute_uri) -> None:
+def reset_and_notify(user: User, build_absolute_uri) -> Delivery:
     """Give the user a new temporary password and email it."""
+    delivery = Delivery()
     with transaction.atomic():
         password = temporary_password()
         user.set_password(password)
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password", "updated_at"])
         login_url = build_absolute_uri(reverse("login"))
-        transaction.on_commit(lambda: _email_new_user(user, password, login_url))
+        _on_commit_send(delivery, _email_new_user, user, password, login_url)
+    return delivery
 
 
-def send_invitation(user: User, build_absolute_uri) -> None:
+def send_invitation(user: User, build_absolute_uri) -> Delivery:
     """Email a link where the user chooses their own password (valid until it is used)."""
     link = password_setup_link(user, build_absolute_uri)
     login_url = build_absolute_uri(reverse("login"))
     with translation.override(_language(user)):
         subject = _("You are invited to %(company)s on Tandem")
-    transaction.on_commit(
-        lambda: _send(
-            user, subject, "setup/email/invitation.txt", {"link": link, "login_url": login_url}
-        )
+    delivery = Delivery()
+    _on_commit_send(
+        delivery,
+        _send,
+        user,
+        subject,
+        "setup/email/invitation.txt",
+        {"link": link, "login_url": login_url},
     )
+    return delivery

@@ -192,3 +192,17 @@ def test_reset_password_and_notify(admin_web, django_capture_on_commit_callbacks
         admin_web.post(reverse("setup:user_reset_password", args=[u.pk]))
     password = re.search(r"Temporary password: (\S+)", mail.outbox[0].body).group(1)
     assert authenticate(None, username="dan@example.com", password=password) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_server_down_keeps_the_user_and_says_so(admin_web, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 2
+    response = admin_web.post(reverse("setup:user_add"), new_user_data(), follow=True)
+    assert response.status_code == 200
+    user = User.objects.get(email="ada@example.com")
+    page = response.content.decode()
+    assert "the email could not be sent" in page
+    response = admin_web.post(reverse("setup:user_invite", args=[user.pk]), follow=True)
+    assert "could not be sent" in response.content.decode()

@@ -47,8 +47,17 @@ def user_add(request):
     form = UserForm(request.POST or None, editor=request.user)
     if request.method == "POST" and form.is_valid():
         notify = form.cleaned_data["notify"]
-        user = onboarding.add_user(form, notify, request.build_absolute_uri)
-        if notify:
+        user, delivery = onboarding.add_user(form, notify, request.build_absolute_uri)
+        if delivery.failed:
+            messages.warning(
+                request,
+                _(
+                    "%(name)s was added, but the email could not be sent. "
+                    "Use “Reset password and notify” once the mail server works."
+                )
+                % {"name": user},
+            )
+        elif notify:
             messages.success(
                 request, _("%(name)s was added and emailed a temporary password.") % {"name": user}
             )
@@ -97,10 +106,15 @@ def user_invite(request, pk):
     if not user.is_active:
         messages.error(request, _("Activate %(name)s before inviting them.") % {"name": user})
     else:
-        onboarding.send_invitation(user, request.build_absolute_uri)
-        messages.success(
-            request, _("An invitation was emailed to %(email)s.") % {"email": user.email}
-        )
+        delivery = onboarding.send_invitation(user, request.build_absolute_uri)
+        if delivery.failed:
+            messages.error(
+                request, _("The invitation could not be sent: the mail server refused it.")
+            )
+        else:
+            messages.success(
+                request, _("An invitation was emailed to %(email)s.") % {"email": user.email}
+            )
     return redirect("setup:user", pk=user.pk)
 
 
@@ -111,10 +125,17 @@ def user_reset_password(request, pk):
     if not user.is_active:
         messages.error(request, _("Activate %(name)s first.") % {"name": user})
     else:
-        onboarding.reset_and_notify(user, request.build_absolute_uri)
-        messages.success(
-            request, _("A new temporary password was emailed to %(email)s.") % {"email": user.email}
-        )
+        delivery = onboarding.reset_and_notify(user, request.build_absolute_uri)
+        if delivery.failed:
+            messages.error(
+                request,
+                _("The new password was not sent: the mail server refused it. Try again later."),
+            )
+        else:
+            messages.success(
+                request,
+                _("A new temporary password was emailed to %(email)s.") % {"email": user.email},
+            )
     return redirect("setup:user", pk=user.pk)
 
 
