@@ -113,8 +113,12 @@ def _check_target(obj_def, new_owner, new_queue) -> None:
     if (new_owner is None) == (new_queue is None):
         raise ValidationError({"new_owner": _("Choose exactly one new owner: a user or a queue.")})
     if new_queue is not None and (not obj_def.queue_owned or new_queue.kind != Group.KIND_QUEUE):
-        raise ValidationError({"new_queue": _("%(object)s records cannot be owned by this queue.")
-                               % {"object": obj_def.label}})
+        raise ValidationError(
+            {
+                "new_queue": _("%(object)s records cannot be owned by this queue.")
+                % {"object": obj_def.label}
+            }
+        )
     if new_owner is not None and not new_owner.is_active:
         raise ValidationError({"new_owner": _("The new owner is not an active user.")})
 
@@ -137,10 +141,14 @@ def _email(template_key: str, actor, obj_def, record, new_owner, link: str) -> N
 
     key = template_key or DEFAULT_TEMPLATE
     if key not in DEFAULT_TEMPLATES and not NotificationTemplate.objects.filter(key=key).exists():
-        logger.warning("Notification template %r is gone; sending %r instead", key, DEFAULT_TEMPLATE)
+        logger.warning(
+            "Notification template %r is gone; sending %r instead", key, DEFAULT_TEMPLATE
+        )
         key = DEFAULT_TEMPLATE
     if new_owner.email:
-        email_from_template(key, new_owner.email, _merge_values(actor, obj_def, record, new_owner, link))
+        email_from_template(
+            key, new_owner.email, _merge_values(actor, obj_def, record, new_owner, link)
+        )
 
 
 def _system_transfer(actor, obj_def, record, new_owner, new_queue, send_email, template_key, link):
@@ -160,13 +168,18 @@ def _system_transfer(actor, obj_def, record, new_owner, new_queue, send_email, t
     if hook:
         hook(record)
     if new_owner is not None and (actor is None or new_owner.pk != actor.pk):
-        title = _("%(object)s assigned to you: %(name)s") % {"object": obj_def.label, "name": record}
+        title = _("%(object)s assigned to you: %(name)s") % {
+            "object": obj_def.label,
+            "name": record,
+        }
         notify(new_owner, "assignment", title, record.get_absolute_url(), obj_def.name, record.pk)
         if send_email:
             _email(template_key, actor, obj_def, record, new_owner, link)
 
 
-def assign_owner(actor, record, new_owner=None, new_queue=None, *, send_email=False, template_key="", link=""):
+def assign_owner(
+    actor, record, new_owner=None, new_queue=None, *, send_email=False, template_key="", link=""
+):
     """Give a record to a user or a queue on behalf of the system (rules, round-robin, web-to-lead).
 
     As core change_owner when `actor` may transfer the record; otherwise the system transfers
@@ -179,12 +192,24 @@ def assign_owner(actor, record, new_owner=None, new_queue=None, *, send_email=Fa
     with transaction.atomic():
         if may_transfer(actor, record):
             core_actions.change_owner(
-                actor, record, new_owner, new_queue, send_email=send_email and not custom_template, link=link
+                actor,
+                record,
+                new_owner,
+                new_queue,
+                send_email=send_email and not custom_template,
+                link=link,
             )
-            if send_email and custom_template and new_owner is not None and new_owner.pk != actor.pk:
+            if (
+                send_email
+                and custom_template
+                and new_owner is not None
+                and new_owner.pk != actor.pk
+            ):
                 _email(template_key, actor, obj_def, record, new_owner, link)
         else:
-            _system_transfer(actor, obj_def, record, new_owner, new_queue, send_email, template_key, link)
+            _system_transfer(
+                actor, obj_def, record, new_owner, new_queue, send_email, template_key, link
+            )
     return record
 
 
@@ -205,9 +230,9 @@ class Assignment:
 def activate_rule(rule: AssignmentRule) -> AssignmentRule:
     """Make `rule` the one active rule of its object (the others are switched off first)."""
     with transaction.atomic():
-        AssignmentRule.objects.filter(object_name=rule.object_name, is_active=True).exclude(pk=rule.pk).update(
-            is_active=False
-        )
+        AssignmentRule.objects.filter(object_name=rule.object_name, is_active=True).exclude(
+            pk=rule.pk
+        ).update(is_active=False)
         AssignmentRule.objects.filter(pk=rule.pk).update(is_active=True)
     rule.is_active = True
     return rule
@@ -233,7 +258,9 @@ def entry_q(obj_def, entry: AssignmentRuleEntry) -> Q:
 def matching_entry(rule: AssignmentRule, record) -> AssignmentRuleEntry | None:
     """The first entry, in order, whose criteria the record meets: one query for all entries."""
     obj_def = registry.for_model(type(record))
-    entries = list(rule.entries.select_related("user", "queue", "round_robin").order_by("sort_order", "id"))
+    entries = list(
+        rule.entries.select_related("user", "queue", "round_robin").order_by("sort_order", "id")
+    )
     whens = []
     for entry in entries:
         try:
@@ -244,7 +271,8 @@ def matching_entry(rule: AssignmentRule, record) -> AssignmentRuleEntry | None:
     if not whens:
         return None
     matched = (
-        type(record).objects.unrestricted()
+        type(record)
+        .objects.unrestricted()
         .filter(pk=record.pk)
         .annotate(_entry=Case(*whens, default=None, output_field=BigIntegerField()))
         .values_list("_entry", flat=True)
@@ -288,23 +316,69 @@ def apply_assignment_rules(record, actor, send_email=True, link="") -> Assignmen
         template_key = ""
         reason = "rule"
         if entry is not None and entry.do_not_reassign:
-            return Assignment(entry, record.owner, getattr(record, "owner_queue", None), False, "kept")
+            return Assignment(
+                entry, record.owner, getattr(record, "owner_queue", None), False, "kept"
+            )
         if entry is not None:
             try:
                 owner, queue = _entry_target(entry)
                 template_key = entry.email_template
             except NoAssignee as exc:
-                logger.warning("Assignment rule entry %s cannot assign: %s", entry.pk, " ".join(exc.messages))
+                logger.warning(
+                    "Assignment rule entry %s cannot assign: %s", entry.pk, " ".join(exc.messages)
+                )
         if owner is None and queue is None:
             owner, reason = default_owner(obj_def.name), "default_owner"
             if owner is None:
-                return Assignment(entry, record.owner, getattr(record, "owner_queue", None), False, "no_match")
-        same = record.owner_id == (owner.pk if owner else None) and getattr(record, "owner_queue_id", None) == (
-            queue.pk if queue else None
-        )
+                return Assignment(
+                    entry, record.owner, getattr(record, "owner_queue", None), False, "no_match"
+                )
+        same = record.owner_id == (owner.pk if owner else None) and getattr(
+            record, "owner_queue_id", None
+        ) == (queue.pk if queue else None)
         if not same:
-            assign_owner(actor, record, owner, queue, send_email=send_email, template_key=template_key, link=link)
+            assign_owner(
+                actor,
+                record,
+                owner,
+                queue,
+                send_email=send_email,
+                template_key=template_key,
+                link=link,
+            )
         return Assignment(entry, owner, queue, not same, reason)
+
+
+def create_and_assign(
+    user,
+    obj_def,
+    values: dict,
+    custom: dict | None = None,
+    *,
+    assign=True,
+    send_email=True,
+    link="",
+):
+    """Create a record and, with `assign`, run the active assignment rule on it, all or nothing.
+
+    For the "Assign using active assignment rule" checkbox of the new-record form, the API's
+    flag, import and web-to-lead. `link` may be a function of the new record (an absolute URL
+    for the email). Returns (record, Assignment or None).
+    """
+    with transaction.atomic():
+        record = core_actions.create_record(user, obj_def, values, custom)
+        outcome = None
+        if assign and obj_def.name in ASSIGNABLE_OBJECTS:
+            url = link(record) if callable(link) else link
+            outcome = apply_assignment_rules(record, user, send_email=send_email, link=url)
+    return record, outcome
+
+
+def has_active_rule(object_name: str) -> bool:
+    return (
+        object_name in ASSIGNABLE_OBJECTS
+        and AssignmentRule.objects.filter(object_name=object_name, is_active=True).exists()
+    )
 
 
 # Mass change of owner --------------------------------------------------------------------
@@ -326,7 +400,9 @@ def clean_ids(ids) -> list[int]:
         try:
             value = int(str(raw).strip())
         except (TypeError, ValueError):
-            raise ValidationError({"ids": _("“%(value)s” is not a record id.") % {"value": raw}}) from None
+            raise ValidationError(
+                {"ids": _("“%(value)s” is not a record id.") % {"value": raw}}
+            ) from None
         if value not in seen:
             seen.add(value)
             result.append(value)
@@ -339,7 +415,9 @@ def check_mass_request(object_name: str, ids, new_owner, new_queue):
     """Validate a mass change before anything is written; errors name the field."""
     obj_def = registry.find(object_name or "")
     if obj_def is None or not any(f.name == "owner" for f in obj_def.model._meta.concrete_fields):
-        raise ValidationError({"object_name": _("Unknown object “%(name)s”.") % {"name": object_name}})
+        raise ValidationError(
+            {"object_name": _("Unknown object “%(name)s”.") % {"name": object_name}}
+        )
     ids = clean_ids(ids)
     _check_target(obj_def, new_owner, new_queue)
     return obj_def, ids
@@ -348,14 +426,26 @@ def check_mass_request(object_name: str, ids, new_owner, new_queue):
 def _transferable(actor, obj_def, ids: list[int]) -> set[int]:
     """The ids the actor may transfer, through the door (the rule of change_owner)."""
     model = obj_def.model
-    allowed = set(model.objects.visible_to(actor, "delete").filter(pk__in=ids).values_list("pk", flat=True))
+    allowed = set(
+        model.objects.visible_to(actor, "delete").filter(pk__in=ids).values_list("pk", flat=True)
+    )
     if actor.has_system_permission("transfer_records"):
-        allowed |= set(model.objects.visible_to(actor, "edit").filter(pk__in=ids).values_list("pk", flat=True))
+        allowed |= set(
+            model.objects.visible_to(actor, "edit").filter(pk__in=ids).values_list("pk", flat=True)
+        )
     return allowed
 
 
 def mass_change_owner(
-    actor, object_name, ids, new_owner=None, new_queue=None, send_email=False, *, batch_size=BATCH_SIZE, progress=None
+    actor,
+    object_name,
+    ids,
+    new_owner=None,
+    new_queue=None,
+    send_email=False,
+    *,
+    batch_size=BATCH_SIZE,
+    progress=None,
 ) -> MassResult:
     """Change the owner of the selected records the actor may transfer; skip (and count) the rest.
 
@@ -386,12 +476,18 @@ def mass_change_owner(
                     ) == (new_queue.pk if new_queue else None):
                         changed += 1  # already there: nothing to write, nothing to announce
                         continue
-                    core_actions.change_owner(actor, record, new_owner, new_queue, send_email=send_email)
+                    core_actions.change_owner(
+                        actor, record, new_owner, new_queue, send_email=send_email
+                    )
                     changed += 1
         except (ValidationError, PermissionDenied) as exc:
             result.errors.append(
                 _("Records %(first)d to %(last)d were not changed: %(error)s")
-                % {"first": start + 1, "last": start + len(batch), "error": " ".join(getattr(exc, "messages", [str(exc)]))}
+                % {
+                    "first": start + 1,
+                    "last": start + len(batch),
+                    "error": " ".join(getattr(exc, "messages", [str(exc)])),
+                }
             )
         else:
             result.changed += changed
@@ -420,8 +516,17 @@ def start_mass_change(actor, object_name, ids, new_owner=None, new_queue=None, s
             total=len(ids),
         )
     # Enqueued after the job row is committed, so the worker always finds it.
-    result = run_mass_owner_job.enqueue(job.pk)
-    MassOwnerJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
+    try:
+        result = run_mass_owner_job.enqueue(job.pk)
+    except Exception as exc:  # the job page must say so rather than wait forever
+        MassOwnerJob.objects.filter(pk=job.pk).update(
+            status=MassOwnerJob.FAILED,
+            errors=[_("The background task could not be started: %(error)s") % {"error": exc}],
+            finished_at=timezone.now(),
+        )
+        logger.exception("Mass owner change %s could not be enqueued", job.pk)
+    else:
+        MassOwnerJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
 
@@ -437,14 +542,24 @@ def run_job(job_id: int) -> MassOwnerJob | None:
 
     def progress(result: MassResult):
         MassOwnerJob.objects.filter(pk=job_id).update(
-            done=result.processed, changed=result.changed, skipped=result.skipped, errors=result.errors
+            done=result.processed,
+            changed=result.changed,
+            skipped=result.skipped,
+            errors=result.errors,
         )
 
     try:
         if job.new_owner_id is None and job.new_queue_id is None:
-            raise ValidationError(_("The new owner or queue was deleted before the change could run."))
+            raise ValidationError(
+                _("The new owner or queue was deleted before the change could run.")
+            )
         result = mass_change_owner(
-            job.created_by, job.object_name, job.record_ids, job.new_owner, job.new_queue, job.send_email,
+            job.created_by,
+            job.object_name,
+            job.record_ids,
+            job.new_owner,
+            job.new_queue,
+            job.send_email,
             progress=progress,
         )
     except ValidationError as exc:
@@ -453,14 +568,19 @@ def run_job(job_id: int) -> MassOwnerJob | None:
         )
     except Exception as exc:  # keep the reason for the status page, then let the worker log it
         MassOwnerJob.objects.filter(pk=job_id).update(
-            status=MassOwnerJob.FAILED, errors=[_("Unexpected error: %(error)s") % {"error": exc}],
+            status=MassOwnerJob.FAILED,
+            errors=[_("Unexpected error: %(error)s") % {"error": exc}],
             finished_at=timezone.now(),
         )
         raise
     else:
         MassOwnerJob.objects.filter(pk=job_id).update(
-            status=MassOwnerJob.DONE, done=result.processed, changed=result.changed, skipped=result.skipped,
-            errors=result.errors, finished_at=timezone.now(),
+            status=MassOwnerJob.DONE,
+            done=result.processed,
+            changed=result.changed,
+            skipped=result.skipped,
+            errors=result.errors,
+            finished_at=timezone.now(),
         )
     job.refresh_from_db()
     return job

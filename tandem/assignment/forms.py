@@ -65,7 +65,9 @@ class RoundRobinGroupForm(Form):
                 label=_gettext("Member %(n)d") % {"n": i + 1},
                 choices=choices,
                 required=False,
-                initial=(f"user:{current.user_id}" if current.user_id else f"queue:{current.queue_id}")
+                initial=(
+                    f"user:{current.user_id}" if current.user_id else f"queue:{current.queue_id}"
+                )
                 if current
                 else "",
             )
@@ -101,7 +103,9 @@ class RoundRobinGroupForm(Form):
             if not value:
                 continue
             if value in seen:
-                self.add_error(member_name, _gettext("Member %(n)d is already in the group.") % {"n": i + 1})
+                self.add_error(
+                    member_name, _gettext("Member %(n)d is already in the group.") % {"n": i + 1}
+                )
                 continue
             seen.add(value)
             weight = data.get(weight_name) or 1
@@ -116,7 +120,10 @@ class RoundRobinGroupForm(Form):
     def save(self) -> RoundRobinGroup:
         group = self.instance
         before = (
-            [(m.user_id and "user" or "queue", m.user_id or m.queue_id, m.weight) for m in group.members.all()]
+            [
+                (m.user_id and "user" or "queue", m.user_id or m.queue_id, m.weight)
+                for m in group.members.all()
+            ]
             if group.pk
             else None
         )
@@ -141,15 +148,23 @@ class AssignmentRuleForm(Form):
     is_active = forms.BooleanField(
         label=_("Active"),
         required=False,
-        help_text=_("Only one rule per object is active; activating this one deactivates the others."),
+        help_text=_(
+            "Only one rule per object is active; activating this one deactivates the others."
+        ),
     )
 
     def __init__(self, *args, instance: AssignmentRule | None = None, **kwargs):
         self.instance = instance or AssignmentRule()
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {"name": instance.name, "object_name": instance.object_name, "is_active": instance.is_active}
+            kwargs["initial"] = {
+                "name": instance.name,
+                "object_name": instance.object_name,
+                "is_active": instance.is_active,
+            }
         super().__init__(*args, **kwargs)
-        self.fields["object_name"].choices = [(n, registry.get(n).label) for n in ASSIGNABLE_OBJECTS]
+        self.fields["object_name"].choices = [
+            (n, registry.get(n).label) for n in ASSIGNABLE_OBJECTS
+        ]
         if instance is not None and instance.pk:
             self.fields["object_name"].disabled = True
 
@@ -157,11 +172,13 @@ class AssignmentRuleForm(Form):
         data = super().clean()
         name, object_name = (data.get("name") or "").strip(), data.get("object_name")
         if name and object_name:
-            taken = AssignmentRule.objects.filter(object_name=object_name, name__iexact=name).exclude(
-                pk=self.instance.pk
-            )
+            taken = AssignmentRule.objects.filter(
+                object_name=object_name, name__iexact=name
+            ).exclude(pk=self.instance.pk)
             if taken.exists():
-                self.add_error("name", _gettext("Another assignment rule of this object has this name."))
+                self.add_error(
+                    "name", _gettext("Another assignment rule of this object has this name.")
+                )
         return data
 
     @transaction.atomic
@@ -192,7 +209,9 @@ def template_choices():
 
 class RuleEntryForm(Form):
     sort_order = forms.IntegerField(
-        label=_("Order"), min_value=1, help_text=_("Entries are tried from the lowest number; the first match wins.")
+        label=_("Order"),
+        min_value=1,
+        help_text=_("Entries are tried from the lowest number; the first match wins."),
     )
     criteria_logic = forms.ChoiceField(
         label=_("Criteria logic"),
@@ -217,7 +236,9 @@ class RuleEntryForm(Form):
         help_text=_("A matching record keeps its owner, and no later entry is tried."),
     )
 
-    def __init__(self, *args, rule: AssignmentRule, instance: AssignmentRuleEntry | None = None, **kwargs):
+    def __init__(
+        self, *args, rule: AssignmentRule, instance: AssignmentRuleEntry | None = None, **kwargs
+    ):
         self.rule = rule
         self.obj = registry.get(rule.object_name)
         self.instance = instance or AssignmentRuleEntry(rule=rule)
@@ -234,7 +255,12 @@ class RuleEntryForm(Form):
                     "do_not_reassign": instance.do_not_reassign,
                 }
             else:
-                last = rule.entries.order_by("-sort_order").values_list("sort_order", flat=True).first() or 0
+                last = (
+                    rule.entries.order_by("-sort_order")
+                    .values_list("sort_order", flat=True)
+                    .first()
+                    or 0
+                )
                 kwargs["initial"] = {"sort_order": last + 10 if last else 1}
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(is_active=True)
@@ -243,7 +269,11 @@ class RuleEntryForm(Form):
         self.fields["round_robin"].queryset = RoundRobinGroup.objects.all()
         self.fields["email_template"].choices = template_choices()
         if not self.obj.queue_owned:
-            choices = [c for c in self.fields["target_kind"].choices if c[0] != AssignmentRuleEntry.TARGET_QUEUE]
+            choices = [
+                c
+                for c in self.fields["target_kind"].choices
+                if c[0] != AssignmentRuleEntry.TARGET_QUEUE
+            ]
             self.fields["target_kind"].choices = choices
         existing = list(instance.criteria) if instance is not None else []
         field_choices = [("", "—")] + [(s.name, s.label) for s in all_fields(self.obj)]
@@ -282,7 +312,9 @@ class RuleEntryForm(Form):
             field, value = data.get(f_name), data.get(v_name, "")
             if not field:
                 if value:
-                    self.add_error(f_name, _gettext("Condition %(n)d: choose a field.") % {"n": i + 1})
+                    self.add_error(
+                        f_name, _gettext("Condition %(n)d: choose a field.") % {"n": i + 1}
+                    )
                 continue
             cond = {"field": field, "op": data.get(op_name) or "equals", "value": value}
             try:
@@ -297,15 +329,30 @@ class RuleEntryForm(Form):
             if not kind:
                 self.add_error("target_kind", _gettext("Choose who gets the matching records."))
             elif not data.get(kind):
-                self.add_error(kind, _gettext("Choose the %(target)s that gets the matching records.")
-                               % {"target": self.fields[kind].label.lower()})
+                self.add_error(
+                    kind,
+                    _gettext("Choose the %(target)s that gets the matching records.")
+                    % {"target": self.fields[kind].label.lower()},
+                )
         queue = data.get("queue")
-        if kind == AssignmentRuleEntry.TARGET_QUEUE and queue and queue.queue_objects and self.obj.name not in queue.queue_objects:
-            self.add_error("queue", _gettext("This queue does not take %(objects)s.") % {"objects": self.obj.label_plural.lower()})
+        if (
+            kind == AssignmentRuleEntry.TARGET_QUEUE
+            and queue
+            and queue.queue_objects
+            and self.obj.name not in queue.queue_objects
+        ):
+            self.add_error(
+                "queue",
+                _gettext("This queue does not take %(objects)s.")
+                % {"objects": self.obj.label_plural.lower()},
+            )
         group = data.get("round_robin")
         if kind == AssignmentRuleEntry.TARGET_ROUND_ROBIN and group:
             if not self.obj.queue_owned and group.members.filter(queue__isnull=False).exists():
-                self.add_error("round_robin", _gettext("This group includes queues, which cannot own these records."))
+                self.add_error(
+                    "round_robin",
+                    _gettext("This group includes queues, which cannot own these records."),
+                )
         return data
 
     @transaction.atomic
@@ -317,22 +364,49 @@ class RuleEntryForm(Form):
         entry.criteria = self.conditions
         entry.criteria_logic = d["criteria_logic"]
         entry.do_not_reassign = d["do_not_reassign"]
-        kind = "" if entry.do_not_reassign and not d.get("target_kind") else d.get("target_kind") or ""
+        kind = (
+            "" if entry.do_not_reassign and not d.get("target_kind") else d.get("target_kind") or ""
+        )
         entry.target_kind = kind
         entry.user = d.get("user") if kind == AssignmentRuleEntry.TARGET_USER else None
         entry.queue = d.get("queue") if kind == AssignmentRuleEntry.TARGET_QUEUE else None
-        entry.round_robin = d.get("round_robin") if kind == AssignmentRuleEntry.TARGET_ROUND_ROBIN else None
+        entry.round_robin = (
+            d.get("round_robin") if kind == AssignmentRuleEntry.TARGET_ROUND_ROBIN else None
+        )
         entry.email_template = d.get("email_template") or ""
         entry.save()
         return entry
+
+
+def assign_checkbox(object_name: str) -> forms.BooleanField | None:
+    """The "Assign using active assignment rule" checkbox for a new-record form, or None.
+
+    Ticked by default while the object has an active rule (Salesforce leaves that to the
+    page layout; ticking it is the common choice).
+    """
+    from tandem.assignment.actions import ASSIGNABLE_OBJECTS, has_active_rule
+
+    if object_name not in ASSIGNABLE_OBJECTS:
+        return None
+    field = forms.BooleanField(
+        label=_("Assign using active assignment rule"),
+        required=False,
+        initial=has_active_rule(object_name),
+    )
+    field.widget.attrs["class"] = "form-check-input"
+    return field
 
 
 class MassOwnerForm(Form):
     """The target of a mass change of owner; `object_name` and `ids` travel as hidden fields."""
 
     object_name = forms.CharField(widget=forms.HiddenInput)
-    new_owner = forms.ModelChoiceField(label=_("User"), queryset=User.objects.none(), required=False)
-    new_queue = forms.ModelChoiceField(label=_("Queue"), queryset=Group.objects.none(), required=False)
+    new_owner = forms.ModelChoiceField(
+        label=_("User"), queryset=User.objects.none(), required=False
+    )
+    new_queue = forms.ModelChoiceField(
+        label=_("Queue"), queryset=Group.objects.none(), required=False
+    )
     send_email = forms.BooleanField(label=_("Send notification email"), required=False)
 
     def __init__(self, *args, user, obj_def=None, **kwargs):
@@ -347,5 +421,7 @@ class MassOwnerForm(Form):
     def clean(self):
         data = super().clean()
         if not self.errors and bool(data.get("new_owner")) == bool(data.get("new_queue")):
-            self.add_error("new_owner", _gettext("Choose exactly one new owner: a user or a queue."))
+            self.add_error(
+                "new_owner", _gettext("Choose exactly one new owner: a user or a queue.")
+            )
         return data

@@ -36,7 +36,10 @@ class RoundRobinMember(models.Model):
     """A user or a queue taking `weight` turns in each cycle of its group's rotation."""
 
     group = models.ForeignKey(
-        RoundRobinGroup, verbose_name=_("round-robin group"), on_delete=models.CASCADE, related_name="members"
+        RoundRobinGroup,
+        verbose_name=_("round-robin group"),
+        on_delete=models.CASCADE,
+        related_name="members",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,7 +72,10 @@ class RoundRobinMember(models.Model):
         verbose_name_plural = _("round-robin members")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(user__isnull=False, queue__isnull=True) | models.Q(user__isnull=True, queue__isnull=False)),
+                condition=(
+                    models.Q(user__isnull=False, queue__isnull=True)
+                    | models.Q(user__isnull=True, queue__isnull=False)
+                ),
                 name="rr_member_user_or_queue",
             ),
             models.UniqueConstraint(fields=["group", "user"], name="rr_member_user_unique"),
@@ -98,9 +104,13 @@ class AssignmentRule(models.Model):
         verbose_name = _("assignment rule")
         verbose_name_plural = _("assignment rules")
         constraints = [
-            models.UniqueConstraint(fields=["object_name", "name"], name="assignment_rule_name_unique"),
             models.UniqueConstraint(
-                fields=["object_name"], condition=models.Q(is_active=True), name="assignment_rule_one_active"
+                fields=["object_name", "name"], name="assignment_rule_name_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["object_name"],
+                condition=models.Q(is_active=True),
+                name="assignment_rule_one_active",
             ),
         ]
 
@@ -119,7 +129,10 @@ class AssignmentRuleEntry(models.Model):
     ]
 
     rule = models.ForeignKey(
-        AssignmentRule, verbose_name=_("assignment rule"), on_delete=models.CASCADE, related_name="entries"
+        AssignmentRule,
+        verbose_name=_("assignment rule"),
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     # [{"field": "country", "op": "equals", "value": "Italy"}, ...]; empty matches every record.
@@ -157,7 +170,9 @@ class AssignmentRuleEntry(models.Model):
         _("notification email template"),
         max_length=40,
         blank=True,
-        help_text=_("Key of the notification template sent to the new owner; empty uses “Record assigned to you”."),
+        help_text=_(
+            "Key of the notification template sent to the new owner; empty uses “Record assigned to you”."
+        ),
     )
     do_not_reassign = models.BooleanField(
         _("do not reassign owner"),
@@ -188,10 +203,18 @@ class MassOwnerJob(models.Model):
     """A mass change of owner running in the background, with its progress and result."""
 
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATUSES = [(QUEUED, _("Waiting")), (RUNNING, _("Running")), (DONE, _("Finished")), (FAILED, _("Failed"))]
+    STATUSES = [
+        (QUEUED, _("Waiting")),
+        (RUNNING, _("Running")),
+        (DONE, _("Finished")),
+        (FAILED, _("Failed")),
+    ]
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     object_name = models.CharField(_("object"), max_length=40)
     record_ids = models.JSONField(_("records"), default=list)
@@ -204,7 +227,12 @@ class MassOwnerJob(models.Model):
         related_name="+",
     )
     new_queue = models.ForeignKey(
-        "access.Group", verbose_name=_("new queue"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "access.Group",
+        verbose_name=_("new queue"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     send_email = models.BooleanField(_("send notification email"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=STATUSES, default=QUEUED)

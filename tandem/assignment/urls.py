@@ -15,11 +15,21 @@ urlpatterns = [
     path("setup/assignment/rules/<int:pk>/delete/", views.rule_delete, name="rule_delete"),
     path("setup/assignment/rules/<int:pk>/activate/", views.rule_activate, name="rule_activate"),
     path("setup/assignment/rules/<int:pk>/entries/new/", views.entry_add, name="entry_add"),
-    path("setup/assignment/rules/<int:pk>/entries/<int:entry_pk>/", views.entry_edit, name="entry_edit"),
     path(
-        "setup/assignment/rules/<int:pk>/entries/<int:entry_pk>/delete/", views.entry_delete, name="entry_delete"
+        "setup/assignment/rules/<int:pk>/entries/<int:entry_pk>/",
+        views.entry_edit,
+        name="entry_edit",
     ),
-    path("setup/assignment/rules/<int:pk>/entries/<int:entry_pk>/move/", views.entry_move, name="entry_move"),
+    path(
+        "setup/assignment/rules/<int:pk>/entries/<int:entry_pk>/delete/",
+        views.entry_delete,
+        name="entry_delete",
+    ),
+    path(
+        "setup/assignment/rules/<int:pk>/entries/<int:entry_pk>/move/",
+        views.entry_move,
+        name="entry_move",
+    ),
     path("assignment/mass-owner/", views.mass_owner, name="mass_owner"),
     path("assignment/jobs/<int:pk>/", views.job_status, name="job"),
 ]

@@ -54,7 +54,11 @@ def describe_criteria(obj_def, entry: AssignmentRuleEntry) -> str:
     return joiner.join(
         " ".join(
             str(p)
-            for p in (labels.get(c.get("field"), c.get("field")), OPERATORS.get(c.get("op"), c.get("op")), c.get("value", ""))
+            for p in (
+                labels.get(c.get("field"), c.get("field")),
+                OPERATORS.get(c.get("op"), c.get("op")),
+                c.get("value", ""),
+            )
         ).strip()
         for c in entry.criteria
     )
@@ -98,7 +102,12 @@ def _group_page(request, form, title):
     return setup_render(
         request,
         "assignment/round_robin_form.html",
-        {"page_title": title, "form": form, "cancel_url": reverse("assignment:setup"), "breadcrumbs": _crumbs()},
+        {
+            "page_title": title,
+            "form": form,
+            "cancel_url": reverse("assignment:setup"),
+            "breadcrumbs": _crumbs(),
+        },
         status=_status(form),
     )
 
@@ -154,9 +163,13 @@ def rule_add(request):
     form = AssignmentRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         rule = form.save()
-        messages.success(request, _("Assignment rule “%(name)s” was created. Add its entries.") % {"name": rule})
+        messages.success(
+            request, _("Assignment rule “%(name)s” was created. Add its entries.") % {"name": rule}
+        )
         return redirect("assignment:rule", pk=rule.pk)
-    return form_page(request, form, _("New assignment rule"), reverse("assignment:setup"), _crumbs())
+    return form_page(
+        request, form, _("New assignment rule"), reverse("assignment:setup"), _crumbs()
+    )
 
 
 @admin_required
@@ -169,7 +182,10 @@ def rule_edit(request, pk):
         messages.success(request, _("Assignment rule “%(name)s” was saved.") % {"name": rule})
         return redirect("assignment:rule", pk=rule.pk)
     return form_page(
-        request, form, _("Edit assignment rule %(name)s") % {"name": rule}, reverse("assignment:rule", args=[rule.pk]),
+        request,
+        form,
+        _("Edit assignment rule %(name)s") % {"name": rule},
+        reverse("assignment:rule", args=[rule.pk]),
         _crumbs(),
     )
 
@@ -178,7 +194,9 @@ def rule_edit(request, pk):
 def rule_detail(request, pk):
     rule = get_object_or_404(AssignmentRule, pk=pk)
     obj_def = registry.get(rule.object_name)
-    entries = list(rule.entries.select_related("user", "queue", "round_robin").order_by("sort_order", "id"))
+    entries = list(
+        rule.entries.select_related("user", "queue", "round_robin").order_by("sort_order", "id")
+    )
     rows = [(e, describe_criteria(obj_def, e), describe_target(e)) for e in entries]
     return setup_render(
         request,
@@ -200,10 +218,15 @@ def rule_activate(request, pk):
     rule = get_object_or_404(AssignmentRule, pk=pk)
     if request.POST.get("active") == "1":
         actions.activate_rule(rule)
-        messages.success(request, _("“%(name)s” is now the active assignment rule.") % {"name": rule})
+        messages.success(
+            request, _("“%(name)s” is now the active assignment rule.") % {"name": rule}
+        )
     else:
         actions.deactivate_rule(rule)
-        messages.success(request, _("“%(name)s” was deactivated; no rule assigns new records now.") % {"name": rule})
+        messages.success(
+            request,
+            _("“%(name)s” was deactivated; no rule assigns new records now.") % {"name": rule},
+        )
     return redirect("assignment:rule", pk=rule.pk)
 
 
@@ -257,7 +280,9 @@ def entry_edit(request, pk, entry_pk):
         form.save()
         messages.success(request, _("Rule entry saved."))
         return redirect("assignment:rule", pk=rule.pk)
-    return _entry_page(request, rule, form, _("Edit rule entry %(order)s") % {"order": entry.sort_order})
+    return _entry_page(
+        request, rule, form, _("Edit rule entry %(order)s") % {"order": entry.sort_order}
+    )
 
 
 @admin_required
@@ -277,7 +302,9 @@ def entry_move(request, pk, entry_pk):
     rule = get_object_or_404(AssignmentRule, pk=pk)
     with transaction.atomic():
         entries = list(
-            AssignmentRuleEntry.objects.select_for_update().filter(rule=rule).order_by("sort_order", "id")
+            AssignmentRuleEntry.objects.select_for_update()
+            .filter(rule=rule)
+            .order_by("sort_order", "id")
         )
         index = next((i for i, e in enumerate(entries) if e.pk == entry_pk), None)
         if index is None:
@@ -297,7 +324,9 @@ def entry_move(request, pk, entry_pk):
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -338,7 +367,9 @@ def mass_owner(request):
                 form.cleaned_data.get("send_email", False),
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+            for name, errors in (
+                exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+            ):
                 form.add_error(name if name in form.fields else None, errors)
         else:
             if isinstance(outcome, MassOwnerJob):
@@ -365,7 +396,9 @@ def mass_owner(request):
 
 def result_message(result) -> str:
     text = ngettext(
-        "The owner of %(n)d record was changed.", "The owner of %(n)d records was changed.", result.changed
+        "The owner of %(n)d record was changed.",
+        "The owner of %(n)d records was changed.",
+        result.changed,
     ) % {"n": result.changed}
     if result.skipped:
         text += " " + ngettext(
@@ -382,7 +415,9 @@ def job_status(request, pk):
     job = get_object_or_404(MassOwnerJob, pk=pk, created_by=request.user)
     obj_def = registry.find(job.object_name)
     back = request.GET.get("next") or ""
-    if not (back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())):
+    if not (
+        back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    ):
         back = reverse("record_list", args=[obj_def.slug]) if obj_def else reverse("home")
     context = {
         "job": job,

@@ -23,8 +23,12 @@ def team(org):
     t = Team()
     t.org = org
     t.admin = org.admin
-    t.reps = [f.user(f"rep{i}@example.com", role=org.rep_role, first_name=f"Rep{i}") for i in range(3)]
-    t.queue = Group.objects.create(name="Inbound Leads", kind=Group.KIND_QUEUE, queue_objects=["lead"])
+    t.reps = [
+        f.user(f"rep{i}@example.com", role=org.rep_role, first_name=f"Rep{i}") for i in range(3)
+    ]
+    t.queue = Group.objects.create(
+        name="Inbound Leads", kind=Group.KIND_QUEUE, queue_objects=["lead"]
+    )
     GroupMember.objects.create(group=t.queue, kind="user", user=org.teammate)
     t.default_owner = org.manager
     company = Company.current()

@@ -28,7 +28,9 @@ def test_weights_give_that_many_turns_per_cycle_spread_out(team):
     group = make_group("Weighted", [(a, 3), (b, 1), (c, 2)])
     cycle = picks(group, 6)
     assert Counter(cycle) == {str(a): 3, str(b): 1, str(c): 2}
-    assert cycle[0] == cycle[2] == str(a) and cycle[1] != str(a), "a heavy member does not get a run"
+    assert cycle[0] == cycle[2] == str(a) and cycle[1] != str(a), (
+        "a heavy member does not get a run"
+    )
     assert Counter(picks(group, 60)) == {str(a): 30, str(b): 10, str(c): 20}
 
 
@@ -90,7 +92,10 @@ def test_concurrent_picks_give_each_member_its_exact_share(org):
         close_old_connections()
         try:
             barrier.wait()
-            mine = [next_assignee(RoundRobinGroup.objects.get(pk=group.pk)).user_id for _ in range(picks_n)]
+            mine = [
+                next_assignee(RoundRobinGroup.objects.get(pk=group.pk)).user_id
+                for _ in range(picks_n)
+            ]
             results.extend(mine)
         except Exception as exc:  # a lock error would be a failure of next_assignee
             errors.append(repr(exc))

@@ -1,5 +1,6 @@
 """Assignment rules: order, criteria with AND/OR, fallbacks, do-not-reassign, emails, history."""
 
+import pytest
 from django.core import mail
 
 from tandem.assignment.actions import apply_assignment_rules
@@ -58,7 +59,9 @@ def test_and_needs_every_condition_or_needs_one(team):
     assert owner_of(big).owner == a
     assert owner_of(small).owner == team.default_owner, "AND: one condition is not enough"
 
-    make_rule([{"criteria": conditions, "criteria_logic": "or", "user": b}], name="OR", active=False)
+    make_rule(
+        [{"criteria": conditions, "criteria_logic": "or", "user": b}], name="OR", active=False
+    )
     from tandem.assignment.models import AssignmentRule
 
     AssignmentRule.objects.filter(name="AND").update(is_active=False)
@@ -77,10 +80,15 @@ def test_criteria_on_custom_fields_and_picklists(team):
     make_rule(
         [
             {"criteria": [{"field": "custom.region", "op": "equals", "value": "EMEA"}], "user": a},
-            {"criteria": [{"field": "lead_source", "op": "in", "value": "Web, Trade Show"}], "user": b},
+            {
+                "criteria": [{"field": "lead_source", "op": "in", "value": "Web, Trade Show"}],
+                "user": b,
+            },
         ]
     )
-    emea = create_record(team.org.owner, LEAD, {"last_name": "X", "company": "Y"}, {"region": "EMEA"})
+    emea = create_record(
+        team.org.owner, LEAD, {"last_name": "X", "company": "Y"}, {"region": "EMEA"}
+    )
     web = new_lead(team.org.owner, lead_source="Trade Show")
     apply_assignment_rules(emea, team.org.owner)
     apply_assignment_rules(web, team.org.owner)
@@ -89,7 +97,14 @@ def test_criteria_on_custom_fields_and_picklists(team):
 
 
 def test_no_match_goes_to_the_default_lead_owner_or_stays(team):
-    make_rule([{"criteria": [{"field": "country", "op": "equals", "value": "Italy"}], "user": team.reps[0]}])
+    make_rule(
+        [
+            {
+                "criteria": [{"field": "country", "op": "equals", "value": "Italy"}],
+                "user": team.reps[0],
+            }
+        ]
+    )
     lead = new_lead(team.org.owner, country="Peru")
     result = apply_assignment_rules(lead, team.org.owner)
     assert owner_of(lead).owner == team.default_owner and result.reason == "default_owner"
@@ -110,14 +125,19 @@ def test_without_an_active_rule_nothing_changes(team):
 def test_do_not_reassign_keeps_the_owner_and_stops_there(team):
     make_rule(
         [
-            {"criteria": [{"field": "rating", "op": "equals", "value": "Hot"}], "do_not_reassign": True},
+            {
+                "criteria": [{"field": "rating", "op": "equals", "value": "Hot"}],
+                "do_not_reassign": True,
+            },
             {"criteria": [], "user": team.reps[1]},
         ]
     )
     hot = new_lead(team.org.owner, rating="Hot")
     result = apply_assignment_rules(hot, team.org.owner)
     assert owner_of(hot).owner == team.org.owner and result.reason == "kept"
-    assert not FieldHistory.objects.filter(object_name="lead", record_id=hot.pk, field_name="owner").exists()
+    assert not FieldHistory.objects.filter(
+        object_name="lead", record_id=hot.pk, field_name="owner"
+    ).exists()
 
 
 def test_queue_target_and_round_robin_target(team):
@@ -125,7 +145,10 @@ def test_queue_target_and_round_robin_target(team):
     group = make_group("Reps", [(a, 1), (b, 1), (c, 1)])
     make_rule(
         [
-            {"criteria": [{"field": "lead_source", "op": "equals", "value": "Partner Referral"}], "queue": team.queue},
+            {
+                "criteria": [{"field": "lead_source", "op": "equals", "value": "Partner Referral"}],
+                "queue": team.queue,
+            },
             {"criteria": [], "round_robin": group},
         ]
     )
@@ -155,7 +178,10 @@ def test_empty_round_robin_falls_back_to_the_default_owner(team):
 def test_invalid_criteria_skip_the_entry_instead_of_failing(team):
     make_rule(
         [
-            {"criteria": [{"field": "custom.gone", "op": "equals", "value": "x"}], "user": team.reps[0]},
+            {
+                "criteria": [{"field": "custom.gone", "op": "equals", "value": "x"}],
+                "user": team.reps[0],
+            },
             {"criteria": [], "user": team.reps[1]},
         ]
     )
@@ -189,7 +215,10 @@ def test_send_email_false_sends_no_email(team, django_capture_on_commit_callback
 
 def test_entry_template_is_the_email_sent(team, django_capture_on_commit_callbacks):
     NotificationTemplate.objects.create(
-        key="hot_lead", name="Hot lead", subject="HOT: {{Record.Name}}", body="Call {{Record.Company}} today."
+        key="hot_lead",
+        name="Hot lead",
+        subject="HOT: {{Record.Name}}",
+        body="Call {{Record.Company}} today.",
     )
     make_rule([{"criteria": [], "user": team.reps[0], "email_template": "hot_lead"}])
     lead = new_lead(team.org.owner, last_name="Bianchi", company="Fiat")
@@ -207,7 +236,10 @@ def test_system_assigns_when_the_creator_may_not_transfer(team, django_capture_o
     profile = Profile.objects.get(name="Standard User")
     limited = Profile.objects.create(
         name="No Delete",
-        object_permissions={**profile.object_permissions, "lead": {"read": True, "create": True, "edit": True}},
+        object_permissions={
+            **profile.object_permissions,
+            "lead": {"read": True, "create": True, "edit": True},
+        },
     )
     creator = f.user("creator@example.com", profile_name="No Delete", role=team.org.rep_role)
     assert limited.pk
@@ -235,9 +267,49 @@ def test_rule_evaluation_is_one_query_for_all_entries(team, django_assert_max_nu
     from tandem.assignment.actions import matching_entry
 
     rule = make_rule(
-        [{"criteria": [{"field": "country", "op": "equals", "value": f"C{i}"}], "user": team.reps[0]} for i in range(20)]
+        [
+            {
+                "criteria": [{"field": "country", "op": "equals", "value": f"C{i}"}],
+                "user": team.reps[0],
+            }
+            for i in range(20)
+        ]
     )
     lead = new_lead(team.org.owner, country="C19")
     with django_assert_max_num_queries(2):
         entry = matching_entry(rule, lead)
     assert entry.sort_order == 200
+
+
+def test_create_and_assign_is_all_or_nothing(team, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from tandem.assignment import actions
+
+    make_rule([{"criteria": [], "user": team.reps[0]}])
+    lead, outcome = actions.create_and_assign(
+        team.org.owner, LEAD, {"last_name": "Neri", "company": "Neri Spa"}
+    )
+    assert owner_of(lead).owner == team.reps[0] and outcome.changed
+
+    def broken(*args, **kwargs):
+        raise ValidationError("no")
+
+    monkeypatch.setattr(actions, "assign_owner", broken)
+    with pytest.raises(ValidationError):
+        actions.create_and_assign(team.org.owner, LEAD, {"last_name": "Gialli", "company": "X"})
+    assert not Lead.objects.unrestricted().filter(last_name="Gialli").exists()
+    unticked, outcome = actions.create_and_assign(
+        team.org.owner, LEAD, {"last_name": "Blu", "company": "X"}, assign=False
+    )
+    assert owner_of(unticked).owner == team.org.owner and outcome is None
+
+
+def test_checkbox_is_offered_for_leads_and_ticked_while_a_rule_is_active(team):
+    from tandem.assignment.forms import assign_checkbox
+
+    assert assign_checkbox("account") is None
+    assert assign_checkbox("lead").initial is False
+    make_rule([{"criteria": [], "user": team.reps[0]}])
+    field = assign_checkbox("lead")
+    assert field.initial is True and str(field.label) == "Assign using active assignment rule"

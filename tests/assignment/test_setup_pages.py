@@ -60,15 +60,23 @@ def test_create_round_robin_group_with_members_and_weights(admin_client, team):
     response = admin_client.post(
         reverse("assignment:group_add"),
         {
-            "name": "Inside sales", "is_active": "on",
-            "m0_member": f"user:{a.pk}", "m0_weight": "2",
-            "m1_member": f"queue:{team.queue.pk}", "m1_weight": "1",
-            "m2_member": f"user:{b.pk}", "m2_weight": "",
+            "name": "Inside sales",
+            "is_active": "on",
+            "m0_member": f"user:{a.pk}",
+            "m0_weight": "2",
+            "m1_member": f"queue:{team.queue.pk}",
+            "m1_weight": "1",
+            "m2_member": f"user:{b.pk}",
+            "m2_weight": "",
         },
     )
     assert response.status_code == 302
     group = RoundRobinGroup.objects.get(name="Inside sales")
-    assert [(str(m), m.weight) for m in group.members.all()] == [(str(a), 2), (str(team.queue), 1), (str(b), 1)]
+    assert [(str(m), m.weight) for m in group.members.all()] == [
+        (str(a), 2),
+        (str(team.queue), 1),
+        (str(b), 1),
+    ]
 
 
 def test_editing_members_restarts_the_cycle(admin_client, team):
@@ -76,8 +84,14 @@ def test_editing_members_restarts_the_cycle(admin_client, team):
     group = make_group("G", [(a, 1)], position=7)
     admin_client.post(
         reverse("assignment:group_edit", args=[group.pk]),
-        {"name": "G", "is_active": "on", "m0_member": f"user:{a.pk}", "m0_weight": "1",
-         "m1_member": f"user:{b.pk}", "m1_weight": "1"},
+        {
+            "name": "G",
+            "is_active": "on",
+            "m0_member": f"user:{a.pk}",
+            "m0_weight": "1",
+            "m1_member": f"user:{b.pk}",
+            "m1_weight": "1",
+        },
     )
     group.refresh_from_db()
     assert group.position == 0 and group.members.count() == 2
@@ -88,8 +102,13 @@ def test_round_robin_bad_input_is_named_at_the_field(admin_client, team):
     make_group("Taken", [(a, 1)])
     response = admin_client.post(
         reverse("assignment:group_add"),
-        {"name": "taken", "m0_member": f"user:{a.pk}", "m0_weight": "0",
-         "m1_member": f"user:{a.pk}", "m1_weight": "1"},
+        {
+            "name": "taken",
+            "m0_member": f"user:{a.pk}",
+            "m0_weight": "0",
+            "m1_member": f"user:{a.pk}",
+            "m1_weight": "1",
+        },
     )
     assert response.status_code == 400
     form = response.context["form"]
@@ -111,14 +130,18 @@ def test_group_used_by_a_rule_cannot_be_deleted(admin_client, team):
 
 def test_create_rule_then_activate_keeps_one_active_rule(admin_client, team):
     old = make_rule([], name="Old rule", active=True)
-    response = admin_client.post(reverse("assignment:rule_add"), {"name": "New rule", "object_name": "lead"})
+    response = admin_client.post(
+        reverse("assignment:rule_add"), {"name": "New rule", "object_name": "lead"}
+    )
     rule = AssignmentRule.objects.get(name="New rule")
     assert response.url == reverse("assignment:rule", args=[rule.pk]) and not rule.is_active
     admin_client.post(reverse("assignment:rule_activate", args=[rule.pk]), {"active": "1"})
     old.refresh_from_db()
     rule.refresh_from_db()
     assert rule.is_active and not old.is_active
-    dup = admin_client.post(reverse("assignment:rule_add"), {"name": "new RULE", "object_name": "lead"})
+    dup = admin_client.post(
+        reverse("assignment:rule_add"), {"name": "new RULE", "object_name": "lead"}
+    )
     assert dup.status_code == 400 and "has this name" in dup.context["form"].errors["name"][0]
 
 
@@ -128,10 +151,17 @@ def test_add_entry_with_criteria_and_round_robin_target(admin_client, team):
     response = admin_client.post(
         reverse("assignment:entry_add", args=[rule.pk]),
         {
-            "sort_order": "10", "criteria_logic": "or",
-            "c0_field": "country", "c0_op": "equals", "c0_value": "Italy",
-            "c1_field": "annual_revenue", "c1_op": "greater_than", "c1_value": "1000000",
-            "target_kind": "round_robin", "round_robin": group.pk, "email_template": "",
+            "sort_order": "10",
+            "criteria_logic": "or",
+            "c0_field": "country",
+            "c0_op": "equals",
+            "c0_value": "Italy",
+            "c1_field": "annual_revenue",
+            "c1_op": "greater_than",
+            "c1_value": "1000000",
+            "target_kind": "round_robin",
+            "round_robin": group.pk,
+            "email_template": "",
         },
     )
     assert response.status_code == 302
@@ -150,21 +180,36 @@ def test_entry_bad_input_is_named_at_the_field(admin_client, team):
     response = admin_client.post(
         reverse("assignment:entry_add", args=[rule.pk]),
         {
-            "sort_order": "10", "criteria_logic": "and",
-            "c0_field": "number_of_employees", "c0_op": "equals", "c0_value": "lots",
-            "c1_field": "company", "c1_op": "greater_than", "c1_value": "A",
-            "c2_field": "", "c2_op": "equals", "c2_value": "orphan",
-            "target_kind": "user", "user": "",
+            "sort_order": "10",
+            "criteria_logic": "and",
+            "c0_field": "number_of_employees",
+            "c0_op": "equals",
+            "c0_value": "lots",
+            "c1_field": "company",
+            "c1_op": "greater_than",
+            "c1_value": "A",
+            "c2_field": "",
+            "c2_op": "equals",
+            "c2_value": "orphan",
+            "target_kind": "user",
+            "user": "",
         },
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "No. of employees" in errors["c0_value"][0] and "not a valid number" in errors["c0_value"][0]
+    assert (
+        "No. of employees" in errors["c0_value"][0]
+        and "not a valid number" in errors["c0_value"][0]
+    )
     assert "needs a number or a date field" in errors["c1_value"][0]
     assert "choose a field" in errors["c2_field"][0]
     assert "Choose the user" in errors["user"][0]
-    missing = admin_client.post(reverse("assignment:entry_add", args=[rule.pk]), {"sort_order": "1"})
-    assert "Choose who gets the matching records" in missing.context["form"].errors["target_kind"][0]
+    missing = admin_client.post(
+        reverse("assignment:entry_add", args=[rule.pk]), {"sort_order": "1"}
+    )
+    assert (
+        "Choose who gets the matching records" in missing.context["form"].errors["target_kind"][0]
+    )
     assert not rule.entries.exists()
 
 
@@ -172,8 +217,14 @@ def test_do_not_reassign_entry_needs_no_target(admin_client, team):
     rule = make_rule([])
     response = admin_client.post(
         reverse("assignment:entry_add", args=[rule.pk]),
-        {"sort_order": "5", "criteria_logic": "and", "c0_field": "rating", "c0_op": "equals", "c0_value": "Hot",
-         "do_not_reassign": "on"},
+        {
+            "sort_order": "5",
+            "criteria_logic": "and",
+            "c0_field": "rating",
+            "c0_op": "equals",
+            "c0_value": "Hot",
+            "do_not_reassign": "on",
+        },
     )
     assert response.status_code == 302
     assert rule.entries.get().do_not_reassign
@@ -181,17 +232,28 @@ def test_do_not_reassign_entry_needs_no_target(admin_client, team):
 
 def test_reorder_edit_and_delete_entries(admin_client, team):
     a, b, c = team.reps
-    rule = make_rule([{"criteria": [], "user": a}, {"criteria": [], "user": b}, {"criteria": [], "user": c}])
+    rule = make_rule(
+        [{"criteria": [], "user": a}, {"criteria": [], "user": b}, {"criteria": [], "user": c}]
+    )
     third = rule.entries.get(user=c)
-    admin_client.post(reverse("assignment:entry_move", args=[rule.pk, third.pk]), {"direction": "up"})
-    admin_client.post(reverse("assignment:entry_move", args=[rule.pk, third.pk]), {"direction": "up"})
+    admin_client.post(
+        reverse("assignment:entry_move", args=[rule.pk, third.pk]), {"direction": "up"}
+    )
+    admin_client.post(
+        reverse("assignment:entry_move", args=[rule.pk, third.pk]), {"direction": "up"}
+    )
     order = [e.user for e in rule.entries.order_by("sort_order")]
     assert order == [c, a, b]
     assert [e.sort_order for e in rule.entries.order_by("sort_order")] == [10, 20, 30]
     first = rule.entries.get(user=a)
     admin_client.post(
         reverse("assignment:entry_edit", args=[rule.pk, first.pk]),
-        {"sort_order": "20", "criteria_logic": "and", "target_kind": "queue", "queue": team.queue.pk},
+        {
+            "sort_order": "20",
+            "criteria_logic": "and",
+            "target_kind": "queue",
+            "queue": team.queue.pk,
+        },
     )
     first.refresh_from_db()
     assert first.queue == team.queue and first.user is None
