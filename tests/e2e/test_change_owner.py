@@ -26,9 +26,10 @@ def test_change_owner_with_lookup_then_a_peer_gets_404(browse, org):
     # The lookup: typing in its search box refills the Owner select with the users who match.
     # Wait for the answer to what was typed, then for a swap, so the check below cannot pass
     # on the select as first rendered (which holds no users at all).
+    user_lookup = page.locator("main form .lookup").first  # the user lookup: search box + select
     with page.expect_response(lambda r: "/lookup/user/" in r.url and "Rita" in r.url):
-        page.locator("main").get_by_role("searchbox", name="Search").fill("Rita")
-    owner_select = page.get_by_label("Owner", exact=True)
+        user_lookup.get_by_role("searchbox", name="Search").fill("Rita")
+    owner_select = user_lookup.locator("select")
     expect(owner_select.locator("option", has_text="Rita Rep")).to_have_text(
         ["Rita Rep (owner@example.com)"]
     )
