@@ -151,6 +151,41 @@ def _email(template_key: str, actor, obj_def, record, new_owner, link: str) -> N
         )
 
 
+def queue_recipients(queue: Group) -> list[str]:
+    """Who hears about a record put in a queue: its members (if the queue says so) or its address."""
+    if queue.send_email_to_members:
+        from tandem.access.models import GroupMember
+
+        users = User.objects.filter(
+            is_active=True,
+            pk__in=GroupMember.objects.filter(group=queue, user__isnull=False).values("user_id"),
+        )
+        emails = sorted({u.email for u in users if u.email})
+        if emails:
+            return emails
+    return [queue.email] if queue.email else []
+
+
+def _email_queue(template_key: str, actor, obj_def, record, queue: Group, link: str) -> None:
+    from tandem.messaging.models import NotificationTemplate
+    from tandem.messaging.notify import DEFAULT_TEMPLATES, email_from_template
+
+    key = template_key or DEFAULT_TEMPLATE
+    if key not in DEFAULT_TEMPLATES and not NotificationTemplate.objects.filter(key=key).exists():
+        key = DEFAULT_TEMPLATE
+    values = {
+        "Record.Type": obj_def.label.lower(),
+        "Record.Name": str(record),
+        "Record.Company": getattr(record, "company", ""),
+        "Record.Link": link,
+        "Owner.FirstName": "",
+        "Owner.Name": queue.name,
+        "Sender.Name": actor.full_name if actor is not None else Company.current().name,
+    }
+    for address in queue_recipients(queue):
+        email_from_template(key, address, values)
+
+
 def _system_transfer(actor, obj_def, record, new_owner, new_queue, send_email, template_key, link):
     from tandem.messaging.notify import notify
 
@@ -210,6 +245,8 @@ def assign_owner(
             _system_transfer(
                 actor, obj_def, record, new_owner, new_queue, send_email, template_key, link
             )
+        if send_email and new_queue is not None:
+            _email_queue(template_key, actor, obj_def, record, new_queue, link)
     return record
 
 

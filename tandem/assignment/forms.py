@@ -347,12 +347,16 @@ class RuleEntryForm(Form):
                 % {"objects": self.obj.label_plural.lower()},
             )
         group = data.get("round_robin")
-        if kind == AssignmentRuleEntry.TARGET_ROUND_ROBIN and group:
-            if not self.obj.queue_owned and group.members.filter(queue__isnull=False).exists():
-                self.add_error(
-                    "round_robin",
-                    _gettext("This group includes queues, which cannot own these records."),
-                )
+        if (
+            kind == AssignmentRuleEntry.TARGET_ROUND_ROBIN
+            and group
+            and not self.obj.queue_owned
+            and group.members.filter(queue__isnull=False).exists()
+        ):
+            self.add_error(
+                "round_robin",
+                _gettext("This group includes queues, which cannot own these records."),
+            )
         return data
 
     @transaction.atomic

@@ -31,7 +31,7 @@ def leads(team):
 
 def test_only_records_the_actor_may_transfer_change(team, leads):
     org = team.org
-    ids = sum(leads.values(), [])
+    ids = [pk for group in leads.values() for pk in group]
     result = actions.mass_change_owner(org.manager, "lead", ids, new_owner=team.reps[0])
     assert (result.total, result.changed, result.skipped, result.errors) == (8, 5, 3, [])
     after = owners(ids)
@@ -53,7 +53,7 @@ def test_a_rep_transfers_only_their_own(team, leads):
 
 
 def test_administrator_transfers_everything_and_invisible_ids_are_only_counted(team, leads):
-    ids = [*sum(leads.values(), []), 999999]
+    ids = [*[pk for group in leads.values() for pk in group], 999999]
     result = actions.mass_change_owner(team.admin, "lead", ids, new_owner=team.reps[1])
     assert (result.changed, result.skipped) == (8, 1)
 
@@ -239,3 +239,19 @@ def test_job_fails_visibly_when_the_target_is_gone(team):
     job.refresh_from_db()
     assert job.status == "failed" and "not an active user" in job.errors[0]
     assert set(owners(ids).values()) == {org.owner.pk}
+
+
+def test_list_snippet_posts_what_the_endpoint_reads(rf, team):
+    from django.template.loader import render_to_string
+
+    from tandem.core import registry
+
+    request = rf.get("/leads/?view=3")
+    request.user = team.org.manager
+    html = render_to_string(
+        "assignment/_mass_owner_form.html", {"obj_def": registry.get("lead")}, request
+    )
+    assert 'id="mass-owner-form"' in html and 'action="/assignment/mass-owner/"' in html
+    assert (
+        'name="object_name" value="lead"' in html and 'name="next" value="/leads/?view=3"' in html
+    )

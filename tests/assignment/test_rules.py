@@ -313,3 +313,23 @@ def test_checkbox_is_offered_for_leads_and_ticked_while_a_rule_is_active(team):
     make_rule([{"criteria": [], "user": team.reps[0]}])
     field = assign_checkbox("lead")
     assert field.initial is True and str(field.label) == "Assign using active assignment rule"
+
+
+def test_a_queue_hears_about_its_new_lead_as_it_asks(team, django_capture_on_commit_callbacks):
+    make_rule([{"criteria": [], "queue": team.queue}])
+    team.queue.email = "inbound@example.com"
+    team.queue.save()
+    lead = new_lead(team.org.owner, last_name="Gallo")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_assignment_rules(lead, team.org.owner)
+    assert [m.to for m in mail.outbox] == [["inbound@example.com"]]
+    assert "Gallo" in mail.outbox[0].subject
+
+    team.queue.send_email_to_members = True
+    team.queue.save()
+    second = new_lead(team.org.owner, last_name="Corvo")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_assignment_rules(second, team.org.owner)
+    assert [m.to for m in mail.outbox] == [[team.org.teammate.email]]
