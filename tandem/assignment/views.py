@@ -11,7 +11,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -373,7 +373,9 @@ def mass_owner(request):
                 form.add_error(name if name in form.fields else None, errors)
         else:
             if isinstance(outcome, MassOwnerJob):
-                return redirect(reverse("assignment:job", args=[outcome.pk]) + "?next=" + back)
+                return redirect(
+                    reverse("assignment:job", args=[outcome.pk]) + "?" + urlencode({"next": back})
+                )
             messages.success(request, result_message(outcome))
             for error in outcome.errors:
                 messages.error(request, error)

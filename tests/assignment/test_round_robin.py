@@ -111,3 +111,40 @@ def test_concurrent_picks_give_each_member_its_exact_share(org):
     assert len(results) == threads_n * picks_n
     assert Counter(results) == {users[0].pk: 30, users[1].pk: 60, users[2].pk: 30}
     assert RoundRobinGroup.objects.get(pk=group.pk).position == threads_n * picks_n
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_lead_creation_through_rules_stays_even(org):
+    """6 people create 5 leads each at once through a rule with a round-robin target: 10 each."""
+    from tandem.assignment.actions import create_and_assign
+    from tandem.core import registry
+    from tandem.sales.models import Lead
+    from tests.assignment.conftest import make_rule
+
+    reps = [f.user(f"even{i}@example.com", role=org.rep_role) for i in range(3)]
+    creators = [f.user(f"creator{i}@example.com", role=org.rep_role) for i in range(6)]
+    group = make_group("Even", [(r, 1) for r in reps])
+    make_rule([{"criteria": [], "round_robin": group}])
+    barrier = threading.Barrier(len(creators))
+    errors = []
+
+    def worker(creator):
+        close_old_connections()
+        try:
+            barrier.wait()
+            me = type(creator).objects.get(pk=creator.pk)
+            for i in range(5):
+                create_and_assign(me, registry.get("lead"), {"last_name": f"L{i}", "company": "C"})
+        except Exception as exc:  # noqa: BLE001  a lock error would be a failure of the action
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in creators]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(180)
+    assert errors == []
+    counts = Counter(Lead.objects.unrestricted().values_list("owner_id", flat=True))
+    assert counts == {r.pk: 10 for r in reps}
