@@ -40,6 +40,7 @@ def test_schema_lists_every_setup_entity(schema):
     for segment, _viewset, _basename in SETUP_ENDPOINTS:
         assert f"/api/v1/setup/{segment}/" in schema["paths"], segment
     assert {"get", "patch", "put"} <= set(schema["paths"]["/api/v1/setup/company/"])
+    assert {"get", "post"} <= set(schema["paths"]["/api/v1/tokens/"])
     for name in (
         "User",
         "Role",
