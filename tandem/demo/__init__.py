@@ -12,13 +12,16 @@ import random
 
 from django.db import transaction
 
+from tandem.activities.models import Event, Note, Task
 from tandem.demo.company import DEMO_PASSWORD, LOGINS, build_org, partner_logins
 from tandem.demo.pools import make_pools
 from tandem.demo.records import SIZES, RecordGenerator
-from tandem.demo.writer import finish, tune_for_bulk_load
+from tandem.demo.writer import finish, indexes_deferred, tune_for_bulk_load
+from tandem.sales.models import Account, Contact, Lead, Opportunity
 
 SEED = 20_240_601
-__all__ = ["DEMO_PASSWORD", "LOGINS", "SIZES", "load_demo", "demo_logins", "print_logins"]
+BIG_TABLES = [Account, Contact, Lead, Opportunity, Task, Event, Note]
+__all__ = ["DEMO_PASSWORD", "LOGINS", "SIZES", "demo_logins", "load_demo", "print_logins"]
 
 
 def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
@@ -46,7 +49,9 @@ def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
             with transaction.atomic():
                 generator.run()
         else:
-            generator.run()
+            with indexes_deferred(BIG_TABLES):
+                generator.run()
+                bar.set_description("Building indexes")
     finally:
         bar.close()
     finish(generator.written)
@@ -79,7 +84,7 @@ def print_logins(only_existing: bool = False) -> None:
         if not logins:
             return
     width = max(len(label) for label, _, _ in logins)
-    print("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+    print(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
     for label, email, _password in logins:
         print(f"  {label.ljust(width)}  {email}")
     print()

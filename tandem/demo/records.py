@@ -10,6 +10,8 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.db import connection
+
 from tandem.access.models import READ, READ_WRITE, TARGET_USER, RecordShare
 from tandem.activities.models import Event, Note, Task
 from tandem.core.defaults import STANDARD_PICKLISTS
@@ -23,10 +25,11 @@ from tandem.demo.pools import (
     TASK_SUBJECTS,
     Pools,
 )
-from tandem.demo.writer import TableWriter, next_id
+from tandem.demo.writer import TableWriter, db_timestamp, next_id
 from tandem.sales.models import Account, Contact, Lead, Opportunity
 
 DAY = 86_400
+GEN_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,23 @@ class RecordGenerator:
     def when(self, max_days: int = 730) -> datetime.datetime:
         return self.anchor - datetime.timedelta(seconds=self.rng.randrange(max_days * DAY))
 
+    def stamps(self, n: int, max_days: int = 730) -> list:
+        """`n` creation times over the last `max_days`, formatted for the database."""
+        base = self.anchor
+        offsets = self.rng.choices(range(max_days * DAY), k=n)
+        if connection.vendor == "sqlite":
+            base = base.replace(tzinfo=None)
+            return [str(base - datetime.timedelta(seconds=s)) for s in offsets]
+        return [base - datetime.timedelta(seconds=s) for s in offsets]
+
     def _write(self, model, columns, rows) -> None:
         TableWriter(model, columns).write(rows, self.tick)
         self.written.append(model)
+
+    def chunks(self, n: int):
+        """(first index, size) pairs; columns are generated a chunk at a time with choices()."""
+        for first in range(0, n, GEN_CHUNK):
+            yield first, min(GEN_CHUNK, n - first)
 
     # -- tables --
     def run(self) -> None:
@@ -124,27 +141,34 @@ class RecordGenerator:
                          pick("account", "type"))
         industries, ratings = pick("account", "industry"), pick("account", "rating")
         self.account_start = start = next_id(Account)
-        n = self.c.accounts
         owners = self.org.sales_owner_ids
         channel = self.org.channel_owner_ids or owners
         self.account_owner = []
         self.account_company = []
+        companies = p.companies
 
         def rows():
-            for i in range(n):
-                company = p.companies[i % len(p.companies)]
-                kind = rng.choice(types)
-                owner = rng.choice(channel if kind == "Customer - Channel" else owners)
-                self.account_owner.append(owner)
-                self.account_company.append(company)
-                city, state, postal = rng.choice(p.places)
-                at = self.when()
-                yield (start + i, owner, owner, owner, at, at,
-                       company if i < len(p.companies) else f"{company} ({city})",
-                       f"AR-{start + i:07d}", kind, rng.choice(industries), rng.choice(ratings),
-                       rng.choice(p.phones), f"https://www.{p.domain(company)}",
-                       rng.randrange(1, 5000) * 100_000, rng.randrange(10, 20_000),
-                       rng.choice(p.streets), city, state, postal, "United States")
+            for first, m in self.chunks(self.c.accounts):
+                kinds = rng.choices(types, k=m)
+                direct, partner = rng.choices(owners, k=m), rng.choices(channel, k=m)
+                own = [partner[j] if kinds[j] == "Customer - Channel" else direct[j] for j in range(m)]
+                names = [companies[(first + j) % len(companies)] for j in range(m)]
+                self.account_owner += own
+                self.account_company += names
+                places = rng.choices(p.places, k=m)
+                at = self.stamps(m)
+                for j, (ind, rat, phone, rev, emp, street) in enumerate(zip(
+                    rng.choices(industries, k=m), rng.choices(ratings, k=m),
+                    rng.choices(p.phones, k=m), rng.choices(range(1, 5000), k=m),
+                    rng.choices(range(10, 20_000), k=m), rng.choices(p.streets, k=m),
+                )):
+                    i = first + j
+                    city, state, postal = places[j]
+                    name = names[j] if i < len(companies) else f"{names[j]} ({city})"
+                    yield (start + i, own[j], own[j], own[j], at[j], at[j], name,
+                           f"AR-{start + i:07d}", kinds[j], ind, rat, phone,
+                           f"https://www.{p.domain(names[j])}", rev * 100_000, emp, street,
+                           city, state, postal, "United States")
 
         self._write(Account, ["id", "owner_id", "created_by_id", "updated_by_id", "created_at",
                               "updated_at", "name", "account_number", "type", "industry",
@@ -160,21 +184,24 @@ class RecordGenerator:
         self.contact_account = []
 
         def rows():
-            for i in range(self.c.contacts):
+            for first, m in self.chunks(self.c.contacts):
                 # Every account gets a contact first, then the rest at random.
-                a = i if i < n_acc else rng.randrange(n_acc)
-                self.contact_account.append(a)
-                owner = self.account_owner[a]
-                first, last = rng.choice(p.first_names), rng.choice(p.last_names)
-                company = self.account_company[a]
-                city, state, postal = rng.choice(p.places)
-                at = self.when()
-                yield (start + i, owner, owner, owner, at, at, self.account_start + a,
-                       rng.choice(salutations), first, last, rng.choice(p.titles),
-                       rng.choice(DEPARTMENTS),
-                       f"{first.lower()}.{last.lower()}@{p.domain(company)}".replace(" ", ""),
-                       rng.choice(p.phones), rng.choice(sources), rng.choice(p.streets), city,
-                       state, postal, "United States")
+                accts = [i if i < n_acc else rng.randrange(n_acc) for i in range(first, first + m)]
+                self.contact_account += accts
+                places = rng.choices(p.places, k=m)
+                at = self.stamps(m)
+                for j, (a, sal, fn, ln, title, dept, phone, src, street) in enumerate(zip(
+                    accts, rng.choices(salutations, k=m), rng.choices(p.first_names, k=m),
+                    rng.choices(p.last_names, k=m), rng.choices(p.titles, k=m),
+                    rng.choices(DEPARTMENTS, k=m), rng.choices(p.phones, k=m),
+                    rng.choices(sources, k=m), rng.choices(p.streets, k=m),
+                )):
+                    owner = self.account_owner[a]
+                    city, state, postal = places[j]
+                    email = f"{fn}.{ln}@{p.domain(self.account_company[a])}".lower().replace(" ", "")
+                    yield (start + first + j, owner, owner, owner, at[j], at[j],
+                           self.account_start + a, sal, fn, ln, title, dept, email, phone, src,
+                           street, city, state, postal, "United States")
 
         self._write(Contact, ["id", "owner_id", "created_by_id", "updated_by_id", "created_at",
                               "updated_at", "account_id", "salutation", "first_name",
@@ -193,25 +220,33 @@ class RecordGenerator:
         types, sources = pick("opportunity", "type"), pick("opportunity", "lead_source")
         start = self.opp_start = next_id(Opportunity)
         self.opp_account = []
+        today = self.anchor.date()
+        days = [datetime.timedelta(days=d) for d in range(400)]
 
         def rows():
-            for i in range(self.c.opportunities):
-                a = rng.randrange(self.c.accounts)
-                self.opp_account.append(a)
-                owner = self.account_owner[a]
-                stage = rng.choice(stages)
-                info = self.pick.stages.get(stage)
-                closed = bool(info and info.is_closed)
-                at = self.when()
-                close = (at + datetime.timedelta(days=rng.randrange(20, 200))).date()
-                if not closed and close < self.anchor.date():
-                    close = self.anchor.date() + datetime.timedelta(days=rng.randrange(5, 180))
-                yield (start + i, owner, owner, owner, at, at, self.account_start + a,
-                       f"{self.account_company[a]} - {rng.choice(PRODUCTS)}",
-                       rng.randrange(5, 800) * 1000, "USD", close, stage,
-                       info.probability if info else None,
-                       info.forecast_category if info else "", rng.choice(types),
-                       rng.choice(sources), closed, bool(info and info.is_won))
+            for first, m in self.chunks(self.c.opportunities):
+                accts = rng.choices(range(self.c.accounts), k=m)
+                self.opp_account += accts
+                offsets = rng.choices(range(730), k=m)
+                for j, (a, stage, product, amount, typ, src, dur, ahead) in enumerate(zip(
+                    accts, rng.choices(stages, k=m), rng.choices(PRODUCTS, k=m),
+                    rng.choices(range(5, 800), k=m), rng.choices(types, k=m),
+                    rng.choices(sources, k=m), rng.choices(range(20, 200), k=m),
+                    rng.choices(range(5, 180), k=m),
+                )):
+                    owner = self.account_owner[a]
+                    info = self.pick.stages.get(stage)
+                    closed = bool(info and info.is_closed)
+                    created = self.anchor - datetime.timedelta(days=offsets[j], seconds=j % DAY)
+                    close = created.date() + days[dur]
+                    if not closed and close < today:
+                        close = today + days[ahead]
+                    at = db_timestamp(created)
+                    yield (start + first + j, owner, owner, owner, at, at, self.account_start + a,
+                           f"{self.account_company[a]} - {product}", amount * 1000, "USD", close,
+                           stage, info.probability if info else None,
+                           info.forecast_category if info else "", typ, src, closed,
+                           bool(info and info.is_won))
 
         self._write(Opportunity, ["id", "owner_id", "created_by_id", "updated_by_id",
                                   "created_at", "updated_at", "account_id", "name", "amount",
@@ -231,33 +266,42 @@ class RecordGenerator:
         ratings, industries = pick("lead", "rating"), pick("lead", "industry")
         salutations = pick("lead", "salutation")
         start = self.lead_start = next_id(Lead)
-        n = self.c.leads
         queue_id = self.org.queue.pk if self.org.queue else None
-        partner_leads = self.c.partner_leads_each * len(self.org.partner_user_ids)
+        partners = self.org.partner_user_ids
+        n_queue = self.c.queue_leads if queue_id else 0
+        n_partner = self.c.partner_leads_each * len(partners)
         self.lead_owner = []
+        admin = self.org.admin_id
 
         def rows():
-            for i in range(n):
-                if i < self.c.queue_leads and queue_id:
-                    owner, queue, creator = None, queue_id, self.org.admin_id
-                elif i < self.c.queue_leads + partner_leads:
-                    owner = self.org.partner_user_ids[i % len(self.org.partner_user_ids)]
-                    queue, creator = None, owner
-                else:
-                    owner = rng.choice(self.org.sales_owner_ids)
-                    queue, creator = None, owner
-                self.lead_owner.append(owner)
-                first, last = rng.choice(p.first_names), rng.choice(p.last_names)
-                company = rng.choice(p.companies)
-                city, state, postal = rng.choice(p.places)
-                at = self.when(365)
-                yield (start + i, owner, queue, creator, creator, at, at,
-                       rng.choice(salutations), first, last, company, rng.choice(p.titles),
-                       f"{first.lower()}.{last.lower()}@{p.domain(company)}".replace(" ", ""),
-                       rng.choice(p.phones), rng.choice(statuses), rng.choice(sources),
-                       rng.choice(ratings), rng.choice(industries),
-                       rng.randrange(1, 2000) * 100_000, rng.randrange(5, 10_000),
-                       rng.choice(p.streets), city, state, postal, "United States")
+            for first, m in self.chunks(self.c.leads):
+                owners = rng.choices(self.org.sales_owner_ids, k=m)
+                for j in range(m):
+                    i = first + j
+                    if i < n_queue:
+                        owners[j] = None
+                    elif i < n_queue + n_partner:
+                        owners[j] = partners[i % len(partners)]
+                self.lead_owner += owners
+                places = rng.choices(p.places, k=m)
+                at = self.stamps(m, 365)
+                for j, (owner, sal, fn, ln, company, title, phone, status, src, rating, ind,
+                        rev, emp, street) in enumerate(zip(
+                    owners, rng.choices(salutations, k=m), rng.choices(p.first_names, k=m),
+                    rng.choices(p.last_names, k=m), rng.choices(p.companies, k=m),
+                    rng.choices(p.titles, k=m), rng.choices(p.phones, k=m),
+                    rng.choices(statuses, k=m), rng.choices(sources, k=m),
+                    rng.choices(ratings, k=m), rng.choices(industries, k=m),
+                    rng.choices(range(1, 2000), k=m), rng.choices(range(5, 10_000), k=m),
+                    rng.choices(p.streets, k=m),
+                )):
+                    city, state, postal = places[j]
+                    queue = queue_id if owner is None else None
+                    creator = admin if owner is None else owner
+                    email = f"{fn}.{ln}@{p.domain(company)}".lower().replace(" ", "")
+                    yield (start + first + j, owner, queue, creator, creator, at[j], at[j], sal,
+                           fn, ln, company, title, email, phone, status, src, rating, ind,
+                           rev * 100_000, emp, street, city, state, postal, "United States")
 
         self._write(Lead, ["id", "owner_id", "owner_queue_id", "created_by_id", "updated_by_id",
                            "created_at", "updated_at", "salutation", "first_name", "last_name",
@@ -300,9 +344,10 @@ class RecordGenerator:
                 due = (at + datetime.timedelta(days=rng.randrange(1, 30))).date()
                 status = rng.choice(statuses)
                 done = at + datetime.timedelta(days=rng.randrange(0, 20)) if status in completed else None
-                yield (start + i, owner, owner, owner, at, at, lead, contact, account, opp,
+                ts = db_timestamp(at)
+                yield (start + i, owner, owner, owner, ts, ts, lead, contact, account, opp,
                        rng.choice(TASK_SUBJECTS), due, status, rng.choice(priorities),
-                       rng.choice(task_types), done)
+                       rng.choice(task_types), done and db_timestamp(done))
 
         self._write(Task, ["id", "owner_id", "created_by_id", "updated_by_id", "created_at",
                            "updated_at", "lead_id", "contact_id", "account_id",
@@ -322,8 +367,9 @@ class RecordGenerator:
                 )
                 end = begin + datetime.timedelta(minutes=rng.choice((30, 60, 90)))
                 place = rng.choice(("Zoom", "Customer site", "Acme HQ, Chicago", "Microsoft Teams"))
-                yield (start + i, owner, owner, owner, at, at, lead, contact, account, opp,
-                       rng.choice(EVENT_SUBJECTS), begin, end, place)
+                ts = db_timestamp(at)
+                yield (start + i, owner, owner, owner, ts, ts, lead, contact, account, opp,
+                       rng.choice(EVENT_SUBJECTS), db_timestamp(begin), db_timestamp(end), place)
 
         self._write(Event, ["id", "owner_id", "created_by_id", "updated_by_id", "created_at",
                             "updated_at", "lead_id", "contact_id", "account_id",
@@ -336,7 +382,8 @@ class RecordGenerator:
                 owner, lead, contact, account, opp = self._related()
                 at = self.when(365)
                 body = " ".join(rng.choice(p.sentences) for _ in range(3))
-                yield (start + i, owner, owner, owner, at, at, lead, contact, account, opp,
+                ts = db_timestamp(at)
+                yield (start + i, owner, owner, owner, ts, ts, lead, contact, account, opp,
                        rng.choice(NOTE_TITLES), body)
 
         self._write(Note, ["id", "owner_id", "created_by_id", "updated_by_id", "created_at",
@@ -347,14 +394,14 @@ class RecordGenerator:
         """A few manual shares: reps opening one of their leads to a colleague."""
         rng = self.rng
         start = next_id(RecordShare)
-        users = self.org.internal_user_ids
+        users = sorted(set(self.org.sales_owner_ids))
 
         def rows():
             for i in range(self.c.lead_shares):
                 lead = rng.randrange(self.c.queue_leads, self.c.leads)
                 owner = self.lead_owner[lead]
                 yield (start + i, "lead", self.lead_start + lead, TARGET_USER, rng.choice(users),
-                       rng.choice((READ, READ, READ_WRITE)), owner, self.anchor)
+                       rng.choice((READ, READ, READ_WRITE)), owner, db_timestamp(self.anchor))
 
         self._write(RecordShare, ["id", "object_name", "record_id", "target_kind", "target_id",
                                   "access_level", "created_by_id", "created_at"], rows())

@@ -1,0 +1,135 @@
+"""The small demo: what `make run` shows a newcomer must be a believable, working company."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.test import Client
+
+from tandem.access.models import Group, Role, RoleClosure, SharingRule, User
+from tandem.activities.models import Event, Task
+from tandem.core.models import PicklistValue
+from tandem.demo import DEMO_PASSWORD, demo_logins, load_demo
+from tandem.sales.models import Account, Contact, Lead, Opportunity
+
+TODAY = datetime.date(2026, 6, 1)
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo("small", progress=False, today=TODAY)
+
+
+def snapshot():
+    """Everything a person would notice in the demo, in a comparable form."""
+    users = list(User.objects.order_by("email").values_list("email", "last_name", "role__name"))
+    leads = list(
+        Lead.objects.unrestricted()
+        .order_by("id")
+        .values_list("last_name", "company", "status", "lead_source", "owner__email", "created_at")
+    )
+    opps = list(
+        Opportunity.objects.unrestricted().order_by("id").values_list("name", "amount", "stage")
+    )
+    return users, leads, opps
+
+
+def test_small_demo_has_a_few_hundred_records_of_each_kind(demo):
+    for model in (Account, Contact, Lead, Opportunity, Task):
+        assert 200 <= model.objects.unrestricted().count() <= 1000, model
+    assert Event.objects.unrestricted().count() >= 100
+    owners = set(Lead.objects.unrestricted().values_list("owner_id", flat=True))
+    assert len(owners) >= 10, "records are spread across owners"
+
+
+def test_small_demo_is_deterministic(db, django_db_blocker):
+    load_demo("small", progress=False, today=TODAY)
+    first = snapshot()
+    # Wipe and load again in the same test database.
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    from tandem.core.defaults import ensure_defaults
+
+    ensure_defaults()
+    load_demo("small", progress=False, today=TODAY)
+    assert snapshot() == first
+
+
+def test_four_level_role_hierarchy(demo):
+    assert RoleClosure.objects.order_by("-depth").first().depth == 3
+    rep = User.objects.get(email="sales.rep@tandem.demo")
+    chain = []
+    role = rep.role
+    while role:
+        chain.append(role.name)
+        role = role.parent
+    assert chain[-1] == "CEO" and len(chain) == 4
+    manager = User.objects.get(email="sales.manager@tandem.demo")
+    assert manager.role == rep.role.parent
+    # The manager sees the rep's private leads through the hierarchy; the rep does not see theirs.
+    rep_lead = Lead.objects.unrestricted().filter(owner=rep).first()
+    mgr_lead = Lead.objects.unrestricted().filter(owner=manager).first()
+    assert Lead.objects.visible_to(manager).filter(pk=rep_lead.pk).exists()
+    assert not Lead.objects.visible_to(rep).filter(pk=mgr_lead.pk).exists() or (
+        SharingRule.objects.filter(object_name="lead").exists()
+    )
+
+
+def test_three_partner_accounts_with_partner_users_who_can_log_in(demo):
+    partners = Account.objects.unrestricted().filter(is_partner=True)
+    assert partners.count() == 3
+    for account in partners:
+        user = User.objects.get(contact__account=account)
+        assert user.is_external and user.profile.name == "Partner User"
+        assert user.role.partner_account == account
+        assert account.owner.role == user.role.parent, "partner role sits under its channel manager"
+        assert user.role.parent.name.startswith("Channel Manager")
+        assert authenticate(email=user.email, password=DEMO_PASSWORD) == user
+        assert Contact.objects.unrestricted().filter(account=account, partner_user=user).exists()
+    queue = Group.objects.get(kind=Group.KIND_QUEUE)
+    assert queue.queue_objects == ["lead"]
+    queued = Lead.objects.unrestricted().filter(owner_queue=queue)
+    assert queued.count() >= 10
+    partner = User.objects.get(email="partner@northwind.demo")
+    assert Lead.objects.visible_to(partner).filter(owner_queue=queue).count() == queued.count()
+
+
+def test_every_printed_login_works(demo):
+    for _label, email, password in demo_logins():
+        user = authenticate(email=email, password=password)
+        assert user is not None, email
+        validate_password(password, user=user)
+    profiles = set(User.objects.values_list("profile__name", flat=True))
+    assert {"System Administrator", "Standard User", "Read Only", "Partner User"} <= profiles
+
+
+def test_admin_login_reaches_the_app(demo):
+    client = Client()
+    assert client.login(email="admin@tandem.demo", password=DEMO_PASSWORD)
+
+
+def test_picklist_values_come_from_the_metadata(demo):
+    statuses = set(
+        PicklistValue.objects.filter(object_name="lead", field_name="status").values_list(
+            "value", flat=True
+        )
+    )
+    stages = {
+        pv.value: pv
+        for pv in PicklistValue.objects.filter(object_name="opportunity", field_name="stage")
+    }
+    assert set(Lead.objects.unrestricted().values_list("status", flat=True)) <= statuses
+    for opp in Opportunity.objects.unrestricted()[:50]:
+        stage = stages[opp.stage]
+        assert opp.probability == stage.probability
+        assert opp.is_won == stage.is_won and opp.is_closed == stage.is_closed
+
+
+def test_sharing_rule_gives_marketing_trade_show_leads(demo):
+    marketing = User.objects.get(email="marketing@tandem.demo")
+    visible = Lead.objects.visible_to(marketing)
+    assert visible.count() > 0
+    assert set(visible.values_list("lead_source", flat=True)) == {"Trade Show"}
+    assert not Role.objects.filter(parent=marketing.role).exists()
