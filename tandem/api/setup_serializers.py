@@ -238,6 +238,29 @@ class ProfileSerializer(SetupSerializer):
     def validate(self, attrs):
         if "name" in attrs:
             self.check_unique(attrs, "name")
+        request = self.context.get("request")
+        system = attrs.get("system_permissions")
+        if (
+            system is not None
+            and request is not None
+            and self.instance is not None
+            and self.instance.pk == request.user.profile_id
+        ):
+            # Editing one's own profile must not lock the editor out of Setup.
+            lost = [
+                name
+                for name in ("customize_application", "manage_users", "api_enabled")
+                if self.instance.has_system_permission(name) and not system.get(name)
+            ]
+            if lost:
+                raise serializers.ValidationError(
+                    {
+                        "system_permissions": [
+                            _("You cannot remove %(perms)s from your own profile.")
+                            % {"perms": ", ".join(lost)}
+                        ]
+                    }
+                )
         return attrs
 
 

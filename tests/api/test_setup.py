@@ -438,3 +438,16 @@ def test_bad_setup_input_writes_nothing(org, api):
     assert response.status_code == 400
     assert {"name", "parent"} <= set(response.json()["errors"])
     assert (Lead.objects.unrestricted().count(), Role.objects.count()) == before
+
+
+def test_admin_cannot_lock_themselves_out_through_their_profile(org, api):
+    profile = org.admin.profile
+    response = api.admin.patch(
+        f"{SETUP}profiles/{profile.pk}/",
+        {"system_permissions": {"api_enabled": True}},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "customize_application" in response.json()["errors"]["system_permissions"][0]
+    profile.refresh_from_db()
+    assert profile.has_system_permission("customize_application")
