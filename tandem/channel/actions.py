@@ -32,7 +32,9 @@ PARTNER_LEAD_SOURCE = "Partner Referral"
 
 def _partner_account(user) -> Account | None:
     """The partner account of an active partner user, or None."""
-    if not (user and user.is_authenticated and user.is_active and user.is_external and user.contact_id):
+    if not (
+        user and user.is_authenticated and user.is_active and user.is_external and user.contact_id
+    ):
         return None
     return (
         Account.objects.unrestricted()
@@ -66,7 +68,9 @@ def notify_channel_manager(actor, object_name: str, record_id: int, summary: str
         "account": account.name,
         "summary": summary,
     }
-    return notify(manager, "partner_activity", title[:255], record.get_absolute_url(), object_name, record_id)
+    return notify(
+        manager, "partner_activity", title[:255], record.get_absolute_url(), object_name, record_id
+    )
 
 
 def _clean_registration(values: dict) -> dict:
@@ -136,7 +140,11 @@ def register_deal(user, values: dict) -> DealRegistration:
                 "deal_registration",
                 (
                     _("%(partner)s (%(account)s) registered a deal: %(company)s")
-                    % {"partner": user.full_name, "account": account.name, "company": registration.company}
+                    % {
+                        "partner": user.full_name,
+                        "account": account.name,
+                        "company": registration.company,
+                    }
                 )[:255],
                 reverse("channel:registration_review", args=[registration.pk]),
             )
@@ -154,11 +162,14 @@ def _lock_for_review(user, registration_id) -> DealRegistration:
     )
     if locked is None:
         if registrations_visible_to(user, "read").filter(pk=registration_id).exists():
-            raise PermissionDenied(_("Only the partner account's channel manager can review this registration."))
+            raise PermissionDenied(
+                _("Only the partner account's channel manager can review this registration.")
+            )
         raise NotVisible()
     if not locked.is_pending:
         raise ValidationError(
-            _("This registration was already reviewed: %(status)s.") % {"status": locked.get_status_display()}
+            _("This registration was already reviewed: %(status)s.")
+            % {"status": locked.get_status_display()}
         )
     return locked
 
@@ -175,31 +186,45 @@ def _tell_partner(registration: DealRegistration, title: str) -> None:
 
 
 def approve_registration(
-    user, registration_id: int, *, account: Account | None = None, protection_days: int | None = None
+    user,
+    registration_id: int,
+    *,
+    account: Account | None = None,
+    protection_days: int | None = None,
 ) -> DealRegistration:
     """Approve: an opportunity owned by the partner user (and an account if none was chosen),
     protected from other partners' registrations for `protection_days` days."""
-    days = DealRegistration.DEFAULT_PROTECTION_DAYS if protection_days in (None, "") else protection_days
+    days = (
+        DealRegistration.DEFAULT_PROTECTION_DAYS
+        if protection_days in (None, "")
+        else protection_days
+    )
     try:
         days = int(days)
     except (TypeError, ValueError):
         days = -1
     if not 0 <= days <= MAX_PROTECTION_DAYS:
         raise ValidationError(
-            {"protection_days": _("Enter a number of days from 0 to %(max)d.") % {"max": MAX_PROTECTION_DAYS}}
+            {
+                "protection_days": _("Enter a number of days from 0 to %(max)d.")
+                % {"max": MAX_PROTECTION_DAYS}
+            }
         )
     with transaction.atomic():
         registration = _lock_for_review(user, registration_id)
         partner = registration.submitted_by
         if not partner.is_active:
-            raise ValidationError(_("The partner user who registered this deal is no longer active."))
+            raise ValidationError(
+                _("The partner user who registered this deal is no longer active.")
+            )
         if account is not None and not can(user, "read", account):
             raise ValidationError({"account": _("Select an account you can see.")})
         needed = ("opportunity",) if account is not None else ("account", "opportunity")
         for object_name in needed:
             if not can_create(user, object_name):
                 raise PermissionDenied(
-                    _("You may not create %(object)s records.") % {"object": registry.get(object_name).label}
+                    _("You may not create %(object)s records.")
+                    % {"object": registry.get(object_name).label}
                 )
         # Created as the reviewer, then handed to the partner user (as lead conversion does).
         created = []
@@ -207,7 +232,10 @@ def approve_registration(
             account = create_record(user, registry.get("account"), {"name": registration.company})
             created.append(account)
         has_partner_source = PicklistValue.objects.filter(
-            object_name="opportunity", field_name="lead_source", value=PARTNER_LEAD_SOURCE, is_active=True
+            object_name="opportunity",
+            field_name="lead_source",
+            value=PARTNER_LEAD_SOURCE,
+            is_active=True,
         ).exists()
         name = registration.company
         if registration.product_interest:
@@ -250,7 +278,8 @@ def approve_registration(
         registration.save()
         _tell_partner(
             registration,
-            _("Your deal registration for %(company)s was approved.") % {"company": registration.company},
+            _("Your deal registration for %(company)s was approved.")
+            % {"company": registration.company},
         )
     return registration
 
@@ -259,7 +288,9 @@ def reject_registration(user, registration_id: int, reason: str) -> DealRegistra
     """Reject with a reason the partner sees."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for rejecting: the partner will see it.")})
+        raise ValidationError(
+            {"reason": _("Give the reason for rejecting: the partner will see it.")}
+        )
     with transaction.atomic():
         registration = _lock_for_review(user, registration_id)
         now = timezone.now()
@@ -271,7 +302,8 @@ def reject_registration(user, registration_id: int, reason: str) -> DealRegistra
         registration.save()
         _tell_partner(
             registration,
-            _("Your deal registration for %(company)s was rejected.") % {"company": registration.company},
+            _("Your deal registration for %(company)s was rejected.")
+            % {"company": registration.company},
         )
     return registration
 

@@ -19,9 +19,25 @@ from tandem.sales.models import Account, Contact, Lead, Opportunity
 # Addresses at these domains say nothing about the company someone works for.
 FREE_MAIL_DOMAINS = frozenset(
     {
-        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
-        "icloud.com", "me.com", "aol.com", "gmx.com", "gmx.net", "proton.me", "protonmail.com",
-        "mail.com", "yandex.com", "libero.it", "web.de", "qq.com", "163.com",
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "gmx.com",
+        "gmx.net",
+        "proton.me",
+        "protonmail.com",
+        "mail.com",
+        "yandex.com",
+        "libero.it",
+        "web.de",
+        "qq.com",
+        "163.com",
     }
 )
 LIMIT = 20  # of each kind: enough to warn, bounded for the page
@@ -54,7 +70,9 @@ def company_domain(email: str) -> str:
     return "" if domain in FREE_MAIL_DOMAINS else domain
 
 
-def find_conflicts(company: str, contact_email: str, partner_account_id: int, exclude_registration_id=None) -> list[dict]:
+def find_conflicts(
+    company: str, contact_email: str, partner_account_id: int, exclude_registration_id=None
+) -> list[dict]:
     """Accounts, open opportunities, leads and other partners' registrations this deal may clash with."""
     from tandem.channel.models import DealRegistration
 
@@ -74,16 +92,21 @@ def find_conflicts(company: str, contact_email: str, partner_account_id: int, ex
         )
     by_domain = set()
     if domain:
-        contacts = Contact.objects.unrestricted().filter(email__iendswith=f"@{domain}", account__isnull=False)
+        contacts = Contact.objects.unrestricted().filter(
+            email__iendswith=f"@{domain}", account__isnull=False
+        )
         by_domain = set(
             Account.objects.unrestricted()
             .filter(Q(website__icontains=domain) | Q(pk__in=contacts.values("account_id")))
             .order_by("pk")
             .values_list("pk", flat=True)[:LIMIT]
         )
-    found += [{"kind": ACCOUNT_NAME, "object_name": "account", "record_id": pk} for pk in sorted(by_name)]
     found += [
-        {"kind": ACCOUNT_DOMAIN, "object_name": "account", "record_id": pk} for pk in sorted(by_domain - by_name)
+        {"kind": ACCOUNT_NAME, "object_name": "account", "record_id": pk} for pk in sorted(by_name)
+    ]
+    found += [
+        {"kind": ACCOUNT_DOMAIN, "object_name": "account", "record_id": pk}
+        for pk in sorted(by_domain - by_name)
     ]
     accounts = by_name | by_domain
     if accounts:
@@ -93,7 +116,10 @@ def find_conflicts(company: str, contact_email: str, partner_account_id: int, ex
             .order_by("pk")
             .values_list("pk", flat=True)[:LIMIT]
         )
-        found += [{"kind": OPPORTUNITY, "object_name": "opportunity", "record_id": pk} for pk in opportunities]
+        found += [
+            {"kind": OPPORTUNITY, "object_name": "opportunity", "record_id": pk}
+            for pk in opportunities
+        ]
 
     lead_q = Q()
     if key:
@@ -124,7 +150,12 @@ def find_conflicts(company: str, contact_email: str, partner_account_id: int, ex
         protected = others.filter(status=DealRegistration.APPROVED, protected_until__gte=today)
         for pk, until in protected.order_by("pk").values_list("pk", "protected_until")[:LIMIT]:
             found.append(
-                {"kind": PROTECTED, "object_name": "registration", "record_id": pk, "until": until.isoformat()}
+                {
+                    "kind": PROTECTED,
+                    "object_name": "registration",
+                    "record_id": pk,
+                    "until": until.isoformat(),
+                }
             )
         pending = others.filter(status=DealRegistration.PENDING)
         found += [
@@ -142,7 +173,9 @@ def _reason(conflict: dict) -> str:
             shown = formats.date_format(datetime.date.fromisoformat(until), "SHORT_DATE_FORMAT")
         except (TypeError, ValueError):
             shown = until or ""
-        return _("Another partner registered this company; the deal is protected until %(date)s.") % {"date": shown}
+        return _(
+            "Another partner registered this company; the deal is protected until %(date)s."
+        ) % {"date": shown}
     return {
         ACCOUNT_NAME: _("An account with the same company name"),
         ACCOUNT_DOMAIN: _("An account with the contact's email domain"),
@@ -167,7 +200,10 @@ def describe(conflicts: list[dict], user) -> list[dict]:
             rows = registrations_visible_to(user, "read").filter(pk__in=sorted(pks))
             for r in rows.select_related("partner_account"):
                 label = f"{r.company} ({r.partner_account})"
-                names[(object_name, r.pk)] = (label, reverse("channel:registration_review", args=[r.pk]))
+                names[(object_name, r.pk)] = (
+                    label,
+                    reverse("channel:registration_review", args=[r.pk]),
+                )
             continue
         obj_def = registry.find(object_name)
         if obj_def is None:

@@ -65,10 +65,18 @@ def _describe(row, obj_def, label: str, converted: set[str], field_labels) -> tu
     """(kind, text, icon) for one history row."""
     object_label = obj_def.label.lower()
     if row.field_name == "created":
-        return "created", _("created %(object)s %(name)s") % {"object": object_label, "name": label}, "bi-plus-circle"
+        return (
+            "created",
+            _("created %(object)s %(name)s") % {"object": object_label, "name": label},
+            "bi-plus-circle",
+        )
     if row.object_name == "lead" and row.field_name == "status":
         if row.new_value in converted:
-            return "converted", _("converted lead %(name)s") % {"name": label}, "bi-arrow-left-right"
+            return (
+                "converted",
+                _("converted lead %(name)s") % {"name": label},
+                "bi-arrow-left-right",
+            )
         return (
             "status",
             _("changed the status of lead %(name)s from %(old)s to %(new)s")
@@ -112,9 +120,9 @@ def feed_for(viewer, account, limit: int = FEED_LIMIT) -> list[FeedItem]:
         wanted.setdefault("lead", set()).add(a.lead_id)
     labels = _labels(viewer, wanted)
     converted = set(
-        PicklistValue.objects.filter(object_name="lead", field_name="status", is_converted=True).values_list(
-            "value", flat=True
-        )
+        PicklistValue.objects.filter(
+            object_name="lead", field_name="status", is_converted=True
+        ).values_list("value", flat=True)
     )
     field_labels = {}
     for name in wanted:
@@ -133,7 +141,11 @@ def feed_for(viewer, account, limit: int = FEED_LIMIT) -> list[FeedItem]:
             if a.queue
             else _("accepted lead %(name)s") % {"name": label}
         )
-        items.append(FeedItem("accepted", a.accepted_at, a.user.full_name, text, label, url, "bi-check2-circle"))
+        items.append(
+            FeedItem(
+                "accepted", a.accepted_at, a.user.full_name, text, label, url, "bi-check2-circle"
+            )
+        )
     for row in history:
         found = labels.get((row.object_name, row.record_id))
         obj_def = registry.find(row.object_name)

@@ -34,9 +34,12 @@ class DealRegistrationForm(StyledForm):
         label=_("Expected amount"), max_digits=18, decimal_places=2, min_value=0
     )
     expected_close_date = forms.DateField(
-        label=_("Expected close date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Expected close date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def clean_expected_close_date(self):
         value = self.cleaned_data["expected_close_date"]
@@ -58,7 +61,9 @@ class ApproveForm(StyledForm):
         min_value=0,
         max_value=MAX_PROTECTION_DAYS,
         initial=DealRegistration.DEFAULT_PROTECTION_DAYS,
-        help_text=_("Until then, other partners' registrations for this company are flagged as conflicting."),
+        help_text=_(
+            "Until then, other partners' registrations for this company are flagged as conflicting."
+        ),
     )
 
     def __init__(self, *args, accounts, **kwargs):

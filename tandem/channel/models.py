@@ -14,14 +14,24 @@ class DealRegistration(models.Model):
     """
 
     PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
-    STATUSES = [(PENDING, _("Pending review")), (APPROVED, _("Approved")), (REJECTED, _("Rejected"))]
+    STATUSES = (
+        (PENDING, _("Pending review")),
+        (APPROVED, _("Approved")),
+        (REJECTED, _("Rejected")),
+    )
     DEFAULT_PROTECTION_DAYS = 90
 
     partner_account = models.ForeignKey(
-        "sales.Account", verbose_name=_("partner account"), on_delete=models.CASCADE, related_name="+"
+        "sales.Account",
+        verbose_name=_("partner account"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     company = models.CharField(_("company"), max_length=255)
     # The company name lower-cased without spaces: how registrations of one company are matched.
@@ -66,14 +76,14 @@ class DealRegistration(models.Model):
     updated_at = models.DateTimeField(_("last modified"), default=timezone.now)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ("-created_at", "-id")
         verbose_name = _("deal registration")
         verbose_name_plural = _("deal registrations")
-        indexes = [
+        indexes = (
             models.Index(fields=["partner_account", "status", "-created_at"]),
             models.Index(fields=["submitted_by", "-created_at"]),
             models.Index(fields=["status", "protected_until"]),
-        ]
+        )
 
     def __str__(self):
         return self.company

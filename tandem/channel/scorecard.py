@@ -9,7 +9,19 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, DecimalField, DurationField, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Avg,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from tandem.channel.access import partner_accounts_visible_to
@@ -55,15 +67,21 @@ class Score:
 def _count(qs):
     """COUNT(*) of a correlated queryset, as a scalar subquery (no GROUP BY)."""
     return Coalesce(
-        Subquery(qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"), output_field=IntegerField()),
+        Subquery(
+            qs.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n"),
+            output_field=IntegerField(),
+        ),
         Value(0),
     )
 
 
 def _sum(qs, field: str):
     return Coalesce(
-        Subquery(qs.order_by().annotate(_s=Func(F(field), function="SUM")).values("_s"), output_field=MONEY),
-        Value(Decimal("0")),
+        Subquery(
+            qs.order_by().annotate(_s=Func(F(field), function="SUM")).values("_s"),
+            output_field=MONEY,
+        ),
+        Value(Decimal(0)),
         output_field=MONEY,
     )
 
@@ -75,11 +93,17 @@ def scored_accounts(viewer, accounts=None):
         base = base.filter(pk__in=[a.pk if hasattr(a, "pk") else a for a in accounts])
     leads = Lead.objects.visible_to(viewer, "read")
     opportunities = Opportunity.objects.visible_to(viewer, "read")
-    acceptances = LeadAcceptance.objects.filter(partner_account=OuterRef("pk"), lead__in=leads.values("pk"))
+    acceptances = LeadAcceptance.objects.filter(
+        partner_account=OuterRef("pk"), lead__in=leads.values("pk")
+    )
     of_partner = Q(owner__is_external=True, owner__contact__account=OuterRef("pk"))
     received = leads.filter(
         of_partner
-        | Q(pk__in=LeadAcceptance.objects.filter(partner_account=OuterRef(OuterRef("pk"))).values("lead_id"))
+        | Q(
+            pk__in=LeadAcceptance.objects.filter(partner_account=OuterRef(OuterRef("pk"))).values(
+                "lead_id"
+            )
+        )
     )
     partner_opportunities = opportunities.filter(of_partner)
     wait = ExpressionWrapper(F("accepted_at") - F("queued_at"), output_field=DurationField())

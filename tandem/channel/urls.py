@@ -11,7 +11,15 @@ urlpatterns = [
     path("channel/", views.dashboard, name="dashboard"),
     path("channel/registrations/", views.registration_list, name="registration_list"),
     path("channel/registrations/<int:pk>/", views.registration_review, name="registration_review"),
-    path("channel/registrations/<int:pk>/approve/", views.registration_approve, name="registration_approve"),
-    path("channel/registrations/<int:pk>/reject/", views.registration_reject, name="registration_reject"),
+    path(
+        "channel/registrations/<int:pk>/approve/",
+        views.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "channel/registrations/<int:pk>/reject/",
+        views.registration_reject,
+        name="registration_reject",
+    ),
     path("channel/accounts/<int:pk>/feed/", views.account_feed, name="account_feed"),
 ]

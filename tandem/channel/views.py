@@ -144,7 +144,12 @@ def deal_register(request):
 def deal_detail(request, pk):
     if not request.user.is_external:
         return redirect("channel:registration_review", pk=pk)
-    registration = registrations_visible_to(request.user, "read").select_related("opportunity").filter(pk=pk).first()
+    registration = (
+        registrations_visible_to(request.user, "read")
+        .select_related("opportunity")
+        .filter(pk=pk)
+        .first()
+    )
     if registration is None:
         raise Http404
     opportunity = registration.opportunity
@@ -153,7 +158,11 @@ def deal_detail(request, pk):
     return render(
         request,
         "channel/deal_detail.html",
-        {"registration": registration, "opportunity": opportunity, "page_title": registration.company},
+        {
+            "registration": registration,
+            "opportunity": opportunity,
+            "page_title": registration.company,
+        },
     )
 
 
@@ -181,10 +190,15 @@ def registration_list(request):
 
 def _review_context(request, registration, approve_form=None, reject_form=None) -> dict:
     conflicts = find_conflicts(
-        registration.company, registration.contact_email, registration.partner_account_id, registration.pk
+        registration.company,
+        registration.contact_email,
+        registration.partner_account_id,
+        registration.pk,
     )
     account_ids = [c["record_id"] for c in conflicts if c["object_name"] == "account"]
-    accounts = Account.objects.visible_to(request.user, "read").filter(pk__in=account_ids).order_by("name")
+    accounts = (
+        Account.objects.visible_to(request.user, "read").filter(pk__in=account_ids).order_by("name")
+    )
     can_review = (
         registration.is_pending
         and registrations_visible_to(request.user, "edit").filter(pk=registration.pk).exists()
@@ -220,7 +234,9 @@ def _visible_registration(request, pk) -> DealRegistration:
 @login_required
 def registration_review(request, pk):
     registration = _visible_registration(request, pk)
-    return render(request, "channel/registration_review.html", _review_context(request, registration))
+    return render(
+        request, "channel/registration_review.html", _review_context(request, registration)
+    )
 
 
 def _review_failed(request, registration, exc, approve_form=None, reject_form=None):
@@ -240,7 +256,12 @@ def registration_approve(request, pk):
     context = _review_context(request, registration)
     form = ApproveForm(request.POST, accounts=context["accounts"])
     if not form.is_valid():
-        return render(request, "channel/registration_review.html", {**context, "approve_form": form}, status=400)
+        return render(
+            request,
+            "channel/registration_review.html",
+            {**context, "approve_form": form},
+            status=400,
+        )
     try:
         actions.approve_registration(
             request.user,
@@ -254,7 +275,8 @@ def registration_approve(request, pk):
         return _review_failed(request, registration, exc, approve_form=form)
     messages.success(
         request,
-        _("Approved: the opportunity now belongs to %(partner)s.") % {"partner": registration.submitted_by.full_name},
+        _("Approved: the opportunity now belongs to %(partner)s.")
+        % {"partner": registration.submitted_by.full_name},
     )
     return redirect("channel:registration_review", pk=registration.pk)
 
@@ -297,7 +319,11 @@ def dashboard(request):
             {"label": _("Converted"), "data": [s.leads_converted for s in scores]},
         ],
     }
-    pending = registrations_visible_to(request.user, "edit").filter(status=DealRegistration.PENDING).count()
+    pending = (
+        registrations_visible_to(request.user, "edit")
+        .filter(status=DealRegistration.PENDING)
+        .count()
+    )
     return render(
         request,
         "channel/dashboard.html",

@@ -68,7 +68,9 @@ def test_conflict_with_an_account_of_the_email_domain(channel):
 def test_free_mail_domains_are_not_a_company(channel):
     account = f.account(channel.org.owner, name="Someone")
     f.contact(channel.org.owner, account, email="someone@gmail.com")
-    registration = register_deal(fresh(channel.north), deal(company="Nobody Ltd", contact_email="wile@gmail.com"))
+    registration = register_deal(
+        fresh(channel.north), deal(company="Nobody Ltd", contact_email="wile@gmail.com")
+    )
     assert registration.conflicts == []
 
 
@@ -98,11 +100,18 @@ def test_register_from_the_portal_with_errors_at_the_field(client, channel):
     past = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
     bad = client.post(
         reverse("channel:deal_register"),
-        deal(company="", contact_email="not-an-email", expected_amount="-5", expected_close_date=past),
+        deal(
+            company="", contact_email="not-an-email", expected_amount="-5", expected_close_date=past
+        ),
     )
     assert bad.status_code == 400
     form = bad.context["form"]
-    assert set(form.errors) >= {"company", "contact_email", "expected_amount", "expected_close_date"}
+    assert set(form.errors) >= {
+        "company",
+        "contact_email",
+        "expected_amount",
+        "expected_close_date",
+    }
     assert 'id="id_company-errors"' in bad.content.decode() or "errorlist" in bad.content.decode()
     assert not DealRegistration.objects.exists()
 
@@ -110,7 +119,9 @@ def test_register_from_the_portal_with_errors_at_the_field(client, channel):
     data["expected_close_date"] = SOON.isoformat()
     ok = client.post(reverse("channel:deal_register"), data)
     registration = DealRegistration.objects.get()
-    assert ok.status_code == 302 and ok["Location"] == reverse("channel:deal_detail", args=[registration.pk])
+    assert ok.status_code == 302 and ok["Location"] == reverse(
+        "channel:deal_detail", args=[registration.pk]
+    )
     assert registration.submitted_by == channel.north and registration.company_key == "acmewidgets"
     listing = client.get(reverse("channel:deal_list")).content.decode()
     assert "Acme Widgets" in listing and "Pending review" in listing
@@ -118,7 +129,10 @@ def test_register_from_the_portal_with_errors_at_the_field(client, channel):
 
 def test_action_refuses_past_close_dates_and_internal_users(channel):
     with pytest.raises(ValidationError) as exc:
-        register_deal(fresh(channel.north), deal(expected_close_date=timezone.localdate() - datetime.timedelta(days=3)))
+        register_deal(
+            fresh(channel.north),
+            deal(expected_close_date=timezone.localdate() - datetime.timedelta(days=3)),
+        )
     assert "expected_close_date" in exc.value.error_dict
     from django.core.exceptions import PermissionDenied
 
@@ -127,7 +141,9 @@ def test_action_refuses_past_close_dates_and_internal_users(channel):
     assert not DealRegistration.objects.exists()
 
 
-def test_manager_sees_pending_and_approves_a_protected_opportunity_owned_by_the_partner(client, channel):
+def test_manager_sees_pending_and_approves_a_protected_opportunity_owned_by_the_partner(
+    client, channel
+):
     registration = register_deal(fresh(channel.north), deal())
     client.force_login(channel.manager)
     listing = client.get(reverse("channel:registration_list")).content.decode()
@@ -135,11 +151,15 @@ def test_manager_sees_pending_and_approves_a_protected_opportunity_owned_by_the_
     review = client.get(reverse("channel:registration_review", args=[registration.pk]))
     assert review.status_code == 200 and review.context["can_review"]
 
-    bad = client.post(reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": "-1"})
+    bad = client.post(
+        reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": "-1"}
+    )
     assert bad.status_code == 400 and "protection_days" in bad.context["approve_form"].errors
     assert not Opportunity.objects.unrestricted().exists()
 
-    response = client.post(reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": "60"})
+    response = client.post(
+        reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": "60"}
+    )
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == DealRegistration.APPROVED
@@ -157,7 +177,9 @@ def test_manager_sees_pending_and_approves_a_protected_opportunity_owned_by_the_
     assert client.get(opp.get_absolute_url()).status_code == 200
 
     # Another partner registering the same company is flagged against the protected deal.
-    other = register_deal(fresh(channel.blue), deal(company="acme WIDGETS", contact_email="bugs@looney.example"))
+    other = register_deal(
+        fresh(channel.blue), deal(company="acme WIDGETS", contact_email="bugs@looney.example")
+    )
     assert (c.PROTECTED, "registration", registration.pk) in kinds(other)
     client.force_login(channel.manager)
     review = client.get(reverse("channel:registration_review", args=[other.pk])).content.decode()
@@ -170,7 +192,9 @@ def test_manager_sees_pending_and_approves_a_protected_opportunity_owned_by_the_
 def test_approve_onto_a_chosen_existing_account(channel):
     account = f.account(channel.manager, name="Acme Widgets")
     registration = register_deal(fresh(channel.north), deal())
-    approve_registration(fresh(channel.manager), registration.pk, account=account, protection_days=30)
+    approve_registration(
+        fresh(channel.manager), registration.pk, account=account, protection_days=30
+    )
     registration.refresh_from_db()
     assert registration.opportunity.account == account
     assert Account.objects.unrestricted().filter(name="Acme Widgets").count() == 1
@@ -179,7 +203,9 @@ def test_approve_onto_a_chosen_existing_account(channel):
 def test_reject_needs_a_reason_and_the_partner_sees_it(client, channel):
     registration = register_deal(fresh(channel.north), deal())
     client.force_login(channel.manager)
-    empty = client.post(reverse("channel:registration_reject", args=[registration.pk]), {"reason": "   "})
+    empty = client.post(
+        reverse("channel:registration_reject", args=[registration.pk]), {"reason": "   "}
+    )
     assert empty.status_code == 400 and "reason" in empty.context["reject_form"].errors
     registration.refresh_from_db()
     assert registration.status == DealRegistration.PENDING
@@ -207,16 +233,34 @@ def test_another_partner_cannot_see_or_act_on_a_registration(client, channel):
     client.force_login(channel.blue)
     assert client.get(reverse("channel:deal_detail", args=[registration.pk])).status_code == 404
     assert "Acme" not in client.get(reverse("channel:deal_list")).content.decode()
-    assert client.get(reverse("channel:registration_review", args=[registration.pk])).status_code == 404
-    assert client.post(reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": 5}).status_code == 404
-    assert client.post(reverse("channel:registration_reject", args=[registration.pk]), {"reason": "mine"}).status_code == 404
+    assert (
+        client.get(reverse("channel:registration_review", args=[registration.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": 5}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("channel:registration_reject", args=[registration.pk]), {"reason": "mine"}
+        ).status_code
+        == 404
+    )
     with pytest.raises(NotVisible):
         approve_registration(fresh(channel.blue), registration.pk)
     with pytest.raises(NotVisible):
         reject_registration(fresh(channel.blue), registration.pk, "mine")
     # The partner who registered cannot approve their own deal either.
     client.force_login(channel.north)
-    assert client.post(reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": 5}).status_code == 404
+    assert (
+        client.post(
+            reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": 5}
+        ).status_code
+        == 404
+    )
     registration.refresh_from_db()
     assert registration.status == DealRegistration.PENDING
 
@@ -224,8 +268,16 @@ def test_another_partner_cannot_see_or_act_on_a_registration(client, channel):
 def test_internal_users_who_cannot_read_the_partner_account_get_404(client, channel):
     registration = register_deal(fresh(channel.north), deal())
     client.force_login(channel.org.outsider)
-    assert client.get(reverse("channel:registration_review", args=[registration.pk])).status_code == 404
-    assert client.post(reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": 5}).status_code == 404
+    assert (
+        client.get(reverse("channel:registration_review", args=[registration.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("channel:registration_approve", args=[registration.pk]), {"protection_days": 5}
+        ).status_code
+        == 404
+    )
     assert "Acme" not in client.get(reverse("channel:registration_list")).content.decode()
     with pytest.raises(NotVisible):
         approve_registration(fresh(channel.org.outsider), registration.pk)

@@ -42,7 +42,9 @@ def build(channel):
     second = accepted(channel, channel.north, 3)
     f.lead(owner=channel.north)
     f.lead(owner=channel.manager)  # the manager's own lead: not the partner's
-    convert_lead(fresh(channel.north), second, owner=channel.north, converted_status="Closed - Converted")
+    convert_lead(
+        fresh(channel.north), second, owner=channel.north, converted_status="Closed - Converted"
+    )
     opp(channel.north, "1000.00")
     opp(channel.north, "500.50")
     opp(channel.north, "2000.00", "Closed Won", closed=True, won=True)
@@ -116,8 +118,11 @@ def test_dashboard_shows_only_partner_accounts_the_viewer_can_read(client, chann
     assert "Northwind" not in html and "Bluepeak" not in html
 
     RecordShare.objects.create(
-        object_name="account", record_id=channel.blue_account.pk, target_kind=TARGET_USER,
-        target_id=outsider.pk, access_level=READ,
+        object_name="account",
+        record_id=channel.blue_account.pk,
+        target_kind=TARGET_USER,
+        target_id=outsider.pk,
+        access_level=READ,
     )
     page = client.get(reverse("channel:dashboard"))
     assert [s.account.name for s in page.context["scores"]] == ["Bluepeak"]
