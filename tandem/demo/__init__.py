@@ -43,17 +43,17 @@ def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
     bar = tqdm(total=counts.total, disable=not progress, unit=" rows", unit_scale=True,
                desc=f"Loading the {size} demo", smoothing=0.05, mininterval=0.5)
     generator = RecordGenerator(counts, org, pools, rng, anchor, bar.update)
-    try:
-        if size == "small":
-            # Small enough for one transaction: a failure leaves nothing half-loaded.
-            with transaction.atomic():
+    say = print if progress else (lambda *a, **k: None)
+    if size == "small":
+        # Small enough for one transaction: a failure leaves nothing half-loaded.
+        with bar, transaction.atomic():
+            generator.run()
+    else:
+        with indexes_deferred(BIG_TABLES):
+            with bar:
                 generator.run()
-        else:
-            with indexes_deferred(BIG_TABLES):
-                generator.run()
-                bar.set_description("Building indexes")
-    finally:
-        bar.close()
+            say("Building indexes...", flush=True)
+    say("Refreshing planner statistics...", flush=True)
     finish(generator.written)
     return {
         "users": len(org.users),
