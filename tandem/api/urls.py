@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from tandem.access.models import TARGET_KINDS
+from tandem.api.directory_views import DirectoryViewSet
 from tandem.api.records import record_viewset
 from tandem.api.setup_views import SETUP_ENDPOINTS, CompanyViewSet
 from tandem.api.token_views import ApiTokenViewSet
@@ -14,6 +15,7 @@ router = SimpleRouter()
 for _obj in registry.all_objects():
     router.register(_obj.slug, record_viewset(_obj), basename=_obj.name)
 router.register("tokens", ApiTokenViewSet, basename="api-token")
+router.register("users", DirectoryViewSet, basename="directory-user")
 for _segment, _viewset, _basename in SETUP_ENDPOINTS:
     router.register("setup/" + _segment, _viewset, basename=_basename)
 

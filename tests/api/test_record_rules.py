@@ -388,3 +388,18 @@ def test_patch_is_not_blocked_by_a_field_made_required_later(org, api):
     response = api.owner.put(url, {"last_name": "L", "company": "C"}, format="json")
     assert response.status_code == 400  # a full replacement must fill it
     assert "budget" in response.json()["errors"]["custom"]
+
+
+def test_any_api_user_can_find_people_to_assign(org, api):
+    f.user(email="gone@example.com", is_active=False)
+    rows = api.owner.get(f"{API}users/", {"search": "example.com", "page_size": 200}).json()[
+        "results"
+    ]
+    emails = {row["email"] for row in rows}
+    assert {"teammate@example.com", "admin@example.com"} <= emails
+    assert "gone@example.com" not in emails
+    assert "password" not in rows[0]
+    assert (
+        api.owner.get(f"{API}users/", {"search": "teammate"}).json()["results"][0]["id"]
+        == org.teammate.pk
+    )
