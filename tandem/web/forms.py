@@ -180,7 +180,7 @@ def to_json(value):
 
 
 class ChangeOwnerForm(forms.Form):
-    owner = LookupField(user=None, lookup_object="user", label=_("User"), required=False)
+    owner = LookupField(user=None, lookup_object="user", label=_("Owner"), required=False)
     partner_user = forms.ModelChoiceField(
         queryset=None,
         required=False,
