@@ -417,8 +417,11 @@ class MassOwnerForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["new_owner"].queryset = pickable_users(user)
         self.fields["new_owner"].label_from_instance = user_label
+        self.fields["new_owner"].empty_label = "—"
+        self.fields["new_owner"].help_text = _gettext("Choose a user or a queue, not both.")
         if obj_def is not None and obj_def.queue_owned:
             self.fields["new_queue"].queryset = Group.objects.filter(kind=Group.KIND_QUEUE)
+            self.fields["new_queue"].empty_label = "—"
         else:
             del self.fields["new_queue"]
 

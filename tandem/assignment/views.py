@@ -22,6 +22,7 @@ from tandem.assignment.forms import (
     MassOwnerForm,
     RoundRobinGroupForm,
     RuleEntryForm,
+    template_choices,
 )
 from tandem.assignment.models import (
     AssignmentRule,
@@ -197,7 +198,16 @@ def rule_detail(request, pk):
     entries = list(
         rule.entries.select_related("user", "queue", "round_robin").order_by("sort_order", "id")
     )
-    rows = [(e, describe_criteria(obj_def, e), describe_target(e)) for e in entries]
+    templates = dict(template_choices())
+    rows = [
+        (
+            e,
+            describe_criteria(obj_def, e),
+            describe_target(e),
+            templates.get(e.email_template, e.email_template),
+        )
+        for e in entries
+    ]
     return setup_render(
         request,
         "assignment/rule_detail.html",

@@ -259,3 +259,40 @@ def test_reorder_edit_and_delete_entries(admin_client, team):
     assert first.queue == team.queue and first.user is None
     admin_client.post(reverse("assignment:entry_delete", args=[rule.pk, first.pk]))
     assert rule.entries.count() == 2
+
+
+def test_entry_template_is_chosen_by_name(admin_client, team):
+    from tandem.messaging.models import NotificationTemplate
+
+    NotificationTemplate.objects.create(
+        key="hot_lead", name="Hot lead alert", subject="s", body="b"
+    )
+    rule = make_rule([])
+    form = admin_client.get(reverse("assignment:entry_add", args=[rule.pk])).context["form"]
+    assert ("hot_lead", "Hot lead alert") in form.fields["email_template"].choices
+    admin_client.post(
+        reverse("assignment:entry_add", args=[rule.pk]),
+        {
+            "sort_order": "1",
+            "criteria_logic": "and",
+            "target_kind": "user",
+            "user": team.reps[0].pk,
+            "email_template": "hot_lead",
+        },
+    )
+    assert rule.entries.get().email_template == "hot_lead"
+    assert (
+        "Hot lead alert"
+        in admin_client.get(reverse("assignment:rule", args=[rule.pk])).content.decode()
+    )
+    bad = admin_client.post(
+        reverse("assignment:entry_add", args=[rule.pk]),
+        {
+            "sort_order": "2",
+            "criteria_logic": "and",
+            "target_kind": "user",
+            "user": team.reps[0].pk,
+            "email_template": "no_such_template",
+        },
+    )
+    assert bad.status_code == 400 and "email_template" in bad.context["form"].errors
