@@ -308,8 +308,29 @@ class RecordViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         custom = data.pop("custom", None)
-        record = actions.create_record(request.user, self.obj_def, data, custom)
+        if self._assign_requested(request):
+            from tandem.assignment.actions import create_and_assign
+
+            record, _outcome = create_and_assign(
+                request.user,
+                self.obj_def,
+                data,
+                custom,
+                assign=True,
+                link=lambda r: request.build_absolute_uri(r.get_absolute_url()),
+            )
+        else:
+            record = actions.create_record(request.user, self.obj_def, data, custom)
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    def _assign_requested(self, request) -> bool:
+        """`?assign=true` runs the active assignment rule on the new record (leads)."""
+        raw = request.query_params.get("assign", "").strip().lower()
+        if raw in ("", "0", "false", "no"):
+            return False
+        if raw not in ("1", "true", "yes"):
+            raise serializers.ValidationError({"assign": [_("Use true or false.")]})
+        return True
 
     def update(self, request, pk=None, partial=False):
         with transaction.atomic():
@@ -392,7 +413,17 @@ def record_viewset(obj_def: registry.ObjectDef) -> type[RecordViewSet]:
     return extend_schema_view(
         list=extend_schema(tags=tag, parameters=_list_parameters(obj_def)),
         retrieve=extend_schema(tags=tag),
-        create=extend_schema(tags=tag),
+        create=extend_schema(
+            tags=tag,
+            parameters=[
+                OpenApiParameter(
+                    "assign",
+                    OpenApiTypes.BOOL,
+                    description="Run the active assignment rule on the new record "
+                    "(objects with assignment rules; ignored otherwise).",
+                )
+            ],
+        ),
         update=extend_schema(tags=tag),
         partial_update=extend_schema(tags=tag),
         destroy=extend_schema(tags=tag),

@@ -403,3 +403,26 @@ def test_any_api_user_can_find_people_to_assign(org, api):
         api.owner.get(f"{API}users/", {"search": "teammate"}).json()["results"][0]["id"]
         == org.teammate.pk
     )
+
+
+def test_create_can_run_the_active_assignment_rule(org, api):
+    from tandem.assignment.models import AssignmentRule, AssignmentRuleEntry
+
+    rule = AssignmentRule.objects.create(name="Web", object_name="lead", is_active=True)
+    AssignmentRuleEntry.objects.create(
+        rule=rule,
+        sort_order=10,
+        criteria=[{"field": "lead_source", "op": "equals", "value": "Web"}],
+        target_kind="user",
+        user=org.teammate,
+    )
+    payload = {"last_name": "Routed", "company": "R", "lead_source": "Web"}
+    response = api.admin.post(LEADS + "?assign=true", payload, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["owner"] == org.teammate.pk
+    response = api.admin.post(LEADS, payload, format="json")
+    assert response.json()["owner"] == org.admin.pk  # without the flag nothing is routed
+    response = api.admin.post(LEADS + "?assign=maybe", payload, format="json")
+    assert response.status_code == 400
+    assert "assign" in response.json()["errors"]
+    assert Lead.objects.unrestricted().count() == 2
