@@ -249,7 +249,15 @@ def rule_delete(request, pk):
         rule.delete()
         messages.success(request, _("Assignment rule “%(name)s” was deleted.") % {"name": rule})
         return redirect("assignment:setup")
-    consequences = [_("Its %(n)d entries are deleted with it.") % {"n": rule.entries.count()}]
+    count = rule.entries.count()
+    consequences = [
+        ngettext(
+            "Its %(n)d entry is deleted with it.", "Its %(n)d entries are deleted with it.", count
+        )
+        % {"n": count}
+    ]
+    if rule.is_active:
+        consequences.append(_("No rule will assign new records until another one is activated."))
     return confirm_delete(request, rule, cancel, consequences=consequences, breadcrumbs=_crumbs())
 
 

@@ -296,3 +296,11 @@ def test_entry_template_is_chosen_by_name(admin_client, team):
         },
     )
     assert bad.status_code == 400 and "email_template" in bad.context["form"].errors
+
+
+def test_deleting_the_active_rule_says_what_happens(admin_client, team):
+    rule = make_rule([{"criteria": [], "user": team.reps[0]}])
+    page = admin_client.get(reverse("assignment:rule_delete", args=[rule.pk])).content.decode()
+    assert "Its 1 entry is deleted with it." in page and "until another one is activated" in page
+    admin_client.post(reverse("assignment:rule_delete", args=[rule.pk]))
+    assert not AssignmentRule.objects.exists() and not AssignmentRuleEntry.objects.exists()
