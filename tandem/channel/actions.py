@@ -171,6 +171,10 @@ def _lock_for_review(user, registration_id) -> DealRegistration:
             _("This registration was already reviewed: %(status)s.")
             % {"status": locked.get_status_display()}
         )
+    # Keep the conflicts as they stood when the decision was made (the page shows them later).
+    locked.conflicts = find_conflicts(
+        locked.company, locked.contact_email, locked.partner_account_id, locked.pk
+    )
     return locked
 
 

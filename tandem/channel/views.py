@@ -189,12 +189,15 @@ def registration_list(request):
 
 
 def _review_context(request, registration, approve_form=None, reject_form=None) -> dict:
-    conflicts = find_conflicts(
-        registration.company,
-        registration.contact_email,
-        registration.partner_account_id,
-        registration.pk,
-    )
+    if registration.is_pending:
+        conflicts = find_conflicts(
+            registration.company,
+            registration.contact_email,
+            registration.partner_account_id,
+            registration.pk,
+        )
+    else:  # as they stood when the channel manager decided, not the records the approval made
+        conflicts = registration.conflicts
     account_ids = [c["record_id"] for c in conflicts if c["object_name"] == "account"]
     accounts = (
         Account.objects.visible_to(request.user, "read").filter(pk__in=account_ids).order_by("name")

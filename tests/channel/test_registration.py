@@ -170,6 +170,9 @@ def test_manager_sees_pending_and_approves_a_protected_opportunity_owned_by_the_
     assert opp.close_date == SOON and opp.name == "Acme Widgets - Rocket skates"
     assert opp.account.name == "Acme Widgets" and opp.account.owner == channel.north
     assert Notification.objects.filter(user=channel.north, kind="deal_registration").exists()
+    # The decided registration shows the conflicts it was decided on, not the records it made.
+    decided = client.get(reverse("channel:registration_review", args=[registration.pk]))
+    assert decided.context["conflicts"] == [] and 'id="no-conflicts"' in decided.content.decode()
     # The partner sees it: in the portal and as an opportunity they own.
     client.force_login(channel.north)
     detail = client.get(reverse("channel:deal_detail", args=[registration.pk])).content.decode()
