@@ -87,6 +87,8 @@ def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
                 parent_model = registry.get(link.object_name).model
                 ids = parent_model.objects.unrestricted().filter(parent_q).values("pk")
                 q |= Q(**{f"{link.field}__in": ids})
+    if action == "read" and obj.name == "account" and p.partner_account_id:
+        q |= Q(pk=p.partner_account_id)
     if action == "read":
         for child in obj.children:
             child_obj = registry.get(child.object_name)
@@ -133,7 +135,7 @@ def _direct_grants(obj: registry.ObjectDef, p: Principals, action: str) -> Q:
     q = NOTHING
     if obj.queue_owned and p.group_ids:
         q |= Q(owner_queue_id__in=sorted(p.group_ids))
-    for rule in SharingRule.objects.filter(object_name=obj.name, is_active=True):
+    for rule in p.sharing_rules(obj.name):
         if action == "edit" and rule.access_level != READ_WRITE:
             continue
         if not p.matches_target(rule.target_kind, rule.target_id):

@@ -36,6 +36,18 @@ class Principals:
     subs_ancestor_role_ids: frozenset = frozenset()
     group_ids: frozenset = frozenset()  # groups and queues I belong to, hierarchy included
     owd: dict = field(default_factory=dict)  # object name -> effective default for me
+    partner_account_id: int | None = None  # a partner user's own company (they may read it)
+    # Active sharing rules per object, loaded on first use within the request.
+    rule_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def sharing_rules(self, object_name: str) -> list:
+        if object_name not in self.rule_cache:
+            from tandem.access.models import SharingRule
+
+            self.rule_cache[object_name] = list(
+                SharingRule.objects.filter(object_name=object_name, is_active=True)
+            )
+        return self.rule_cache[object_name]
 
     def object_permission(self, object_name: str, action: str) -> bool:
         return self.is_active and self.profile.has_object_permission(object_name, action)
@@ -127,6 +139,13 @@ def resolve(user) -> Principals:
             pk for pk, partner in above if not mine_is_partner or partner is not None
         )
     below = subtree - {user.role_id}
+    partner_account_id = None
+    if user.is_external and user.contact_id:
+        from tandem.sales.models import Contact
+
+        partner_account_id = (
+            Contact.objects.unrestricted().filter(pk=user.contact_id).values_list("account_id", flat=True).first()
+        )
     return Principals(
         user_id=user.pk,
         is_active=user.is_active,
@@ -139,6 +158,7 @@ def resolve(user) -> Principals:
         subs_ancestor_role_ids=subs_ancestors,
         group_ids=_groups_reaching(user, subtree, below, subs_ancestors),
         owd=effective_defaults(user.is_external),
+        partner_account_id=partner_account_id,
     )
 
 

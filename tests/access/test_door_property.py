@@ -255,6 +255,7 @@ class RUser:
     external: bool
     perms: dict  # object -> {"read": True, ...}
     system: dict
+    partner_account: int | None = None  # a partner user's own company
 
 
 @dataclass
@@ -415,6 +416,8 @@ class World:
             return False
         if self.sees_all(user, obj, action):
             return True
+        if action == "read" and obj == "account" and pk == user.partner_account:
+            return True  # partner users read their own partner account
         default = self.default(user, obj)
         if action == "read" and default in ("read", "read_write"):
             return True
@@ -488,6 +491,7 @@ def build(spec: Spec) -> World:
             external=external,
             perms=profile.object_permissions,
             system=profile.system_permissions,
+            partner_account=contact.account_id if external and contact else None,
         )
         return u
 

@@ -120,3 +120,10 @@ def test_sharing_explicitly_with_a_partner_role_still_works(partners):
     assert can(fresh(partners.acme_rep), "read", lead)
     assert not can(fresh(partners.acme_rep), "edit", lead)
     assert not can(fresh(partners.globex_rep), "read", lead)
+
+
+def test_partner_users_read_their_own_company_but_not_edit_it(partners):
+    rep = fresh(partners.acme_rep)
+    assert can(rep, "read", partners.acme)
+    assert not can(rep, "edit", partners.acme)
+    assert not can(rep, "read", partners.globex)
