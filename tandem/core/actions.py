@@ -50,11 +50,20 @@ def create_record(user, obj_def, values: dict, custom: dict | None = None):
         FieldHistory.objects.create(
             object_name=obj_def.name, record_id=record.pk, field_name="created", changed_by=user
         )
+        tell_channel_manager(user, obj_def, record, _("created %(object)s %(name)s") % {"object": obj_def.label.lower(), "name": record})
         if not can(user, "read", record):
             raise ValidationError(
                 {"owner": _("You would not be able to see this record after saving it.")}
             )
     return record
+
+
+def tell_channel_manager(user, obj_def, record, summary: str) -> None:
+    """A partner user's change shows up for their channel manager (see tandem.channel)."""
+    if getattr(user, "is_external", False):
+        from tandem.channel.actions import notify_channel_manager
+
+        notify_channel_manager(user, obj_def.name, record.pk, summary)
 
 
 def _refuse_converted(record):
@@ -74,7 +83,10 @@ def update_record(user, record, values: dict, custom: dict | None = None):
         record.updated_at = timezone.now()
         _prepare(obj_def, record)
         record.save()
-        record_changes(obj_def, record, before, user)
+        changes = record_changes(obj_def, record, before, user)
+        if changes:
+            summary = "; ".join(f"{c.field_name.replace('_', ' ')}: {c.old_value or '—'} → {c.new_value or '—'}" for c in changes)
+            tell_channel_manager(user, obj_def, record, f"{record}: {summary}")
         if not can(user, "read", record):
             raise ValidationError(
                 _("You would not be able to see this record after saving it.")

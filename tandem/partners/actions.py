@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.access.door import can
+from tandem.core import registry
+from tandem.core.actions import tell_channel_manager
 from tandem.access.models import OWD_RANK, Group, OrgDefault, Profile, User
 from tandem.access.principals import principals_for
 from tandem.core.models import Company, FieldHistory, PicklistValue
@@ -276,6 +278,7 @@ def accept_from_queue(user: User, lead_id: int) -> Lead:
                              old_value="", new_value=user.full_name, changed_by=user, changed_at=now),
             ]
         )
+        tell_channel_manager(user, registry.get("lead"), lead, _("accepted %(lead)s from %(queue)s") % {"lead": lead, "queue": queue})
     lead.refresh_from_db()
     return lead
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from tandem.access.door import can, can_create
 from tandem.activities.models import Event, Note, Task
 from tandem.core import registry
-from tandem.core.actions import NotVisible, create_record
+from tandem.core.actions import NotVisible, create_record, tell_channel_manager
 from tandem.core.fields import custom_fields, default_picklist_value
 from tandem.core.models import FieldHistory, PicklistValue
 from tandem.sales.models import Account, Contact, Lead, Opportunity
@@ -177,4 +177,5 @@ def convert_lead(
             new_value=converted_status,
             changed_by=user,
         )
+        tell_channel_manager(user, registry.get("lead"), locked, _("converted %(lead)s") % {"lead": locked})
     return Conversion(account=account, contact=contact, opportunity=opportunity)

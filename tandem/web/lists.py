@@ -111,6 +111,7 @@ def record_list(request, slug):
         "first_row": start + 1 if rows else 0,
         "last_row": start + len(rows),
         "can_create": can_create(request.user, obj_def.name),
+        "can_mass_transfer": not request.user.is_external,
         "error": error,
         "page_title": obj_def.label_plural,
     }

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tandem.access.door import can, can_create
+from tandem.assignment.actions import create_and_assign
+from tandem.assignment.forms import assign_checkbox
 from tandem.access.directory import pickable_users
 from tandem.access.models import ACCESS_LEVELS, TARGET_KINDS, Group, RecordShare, Role, User
 from tandem.core import actions, registry
@@ -129,16 +131,30 @@ def record_create(request, slug):
                 field.set_initial_choice(field.to_python(value))
             except ValidationError:
                 pass
+    assign_field = assign_checkbox(obj_def.name)
+    if assign_field is not None:
+        form.fields["assign"] = assign_field
     if request.method == "POST" and form.is_valid():
+        assign = form.cleaned_data.pop("assign", False)
         values, custom = form.split_values()
         try:
-            record = actions.create_record(request.user, obj_def, values, custom)
+            record, _outcome = create_and_assign(
+                request.user,
+                obj_def,
+                values,
+                custom,
+                assign=assign,
+                link=lambda r: request.build_absolute_uri(r.get_absolute_url()),
+            )
         except ValidationError as exc:
             form.add_action_error(exc)
         else:
             messages.success(request, _("%(object)s “%(name)s” was created.") % {"object": obj_def.label, "name": record})
             if "save_new" in request.POST:
                 return redirect("record_create", slug=obj_def.slug)
+            if not can(request.user, "read", record):
+                # The assignment rule handed it to someone this user cannot see through.
+                return redirect("record_list", slug=obj_def.slug)
             return redirect(record.get_absolute_url())
     return render(
         request,
