@@ -178,6 +178,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API for Tandem CRM. Every response passes through the same access rules as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "OrgWideDefaultEnum": "tandem.access.models.OWD_CHOICES",
+        "ShareTargetKindEnum": "tandem.access.models.TARGET_KINDS",
+    },
 }
 
 LOGGING = {

@@ -97,7 +97,11 @@ class Event(RelatedTo, Record):
             models.Index(fields=["opportunity"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="event_end_after_start")
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")),
+                name="event_end_after_start",
+                violation_error_message=_("The end must not be before the start."),
+            )
         ]
 
     def __str__(self):

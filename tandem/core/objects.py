@@ -1,6 +1,7 @@
 """The business objects Tandem ships, registered once at start-up (see core/apps.py)."""
 
 from tandem.activities.models import Event, Note, Task
+from tandem.activities.rules import before_save_event
 from tandem.core.registry import ChildLink, ObjectDef, ParentLink, register
 from tandem.partners.roles import move_partner_roles
 from tandem.sales.models import Account, Contact, Lead, Opportunity
@@ -98,5 +99,6 @@ for _model, _slug, _icon, _columns, _search in (
             parents=ACTIVITY_PARENTS,
             owd_choices=("private", "parent"),
             default_owd="parent",
+            extra={"before_save": before_save_event} if _model is Event else {},
         )
     )

@@ -44,3 +44,16 @@ def test_complete_a_task_in_one_click(client, org):
     assert task.status == "Completed" and task.completed_at is not None
     client.force_login(org.outsider)
     assert client.post(reverse("task_complete", args=[task.pk])).status_code == 404
+
+
+def test_event_ending_before_it_starts_is_refused_at_the_end_field(client, org):
+    client.force_login(org.owner)
+    response = client.post(
+        reverse("record_create", args=["events"]),
+        {"subject": "Demo", "start": "2026-05-02T10:00", "end": "2026-05-02T09:00"},
+    )
+    assert response.status_code == 400
+    assert "end" in response.context["form"].errors
+    from tandem.activities.models import Event
+
+    assert not Event.objects.unrestricted().exists()
