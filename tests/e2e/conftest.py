@@ -28,6 +28,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000  # generous: CI machines run several suites at once
+NAVIGATION_TIMEOUT_MS = 30_000  # a cold first page under load can take several seconds
 expect.set_options(timeout=TIMEOUT_MS)
 
 
@@ -76,6 +77,7 @@ class Browser:
             base_url=self.base_url, viewport=viewport, locale="en-GB"
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         page = context.new_page()
         page.on("pageerror", lambda exc: self.page_errors.append(f"{page.url}: {exc}"))
         self.contexts.append(context)
