@@ -1,0 +1,1 @@
+"""Calendar: day/week/month views, reminders, iCalendar feeds and vCards."""
