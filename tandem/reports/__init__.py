@@ -1,0 +1,1 @@
+"""Reports: report types, the report engine, saved reports, exports."""
