@@ -1,13 +1,14 @@
 """The partner activity feed: what a partner account's users did, newest first.
 
 Built from field history written by the record actions (changed_by is one of the account's
-partner users) and from lead acceptances. Only records the viewer may read appear.
+partner users), lead acceptances and deal registrations. Only what the viewer may read appears.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tandem.access.models import User
@@ -25,7 +26,7 @@ ACCEPT_NOISE = Q(object_name="lead", field_name="owner_queue") | Q(
 
 @dataclass
 class FeedItem:
-    kind: str  # accepted, created, converted, status, opportunity, changed
+    kind: str  # accepted, created, converted, status, opportunity, changed, registered
     when: datetime
     actor: str
     text: str
@@ -95,6 +96,30 @@ def _describe(row, obj_def, label: str, converted: set[str], field_labels) -> tu
     return kind, text, "bi-briefcase" if kind == "opportunity" else "bi-pencil"
 
 
+def _registrations(viewer, account, limit: int) -> list[FeedItem]:
+    """Deals the account's partner users registered, as the viewer may see them."""
+    from tandem.channel.access import registrations_visible_to
+
+    rows = (
+        registrations_visible_to(viewer, "read")
+        .filter(partner_account=account)
+        .select_related("submitted_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        FeedItem(
+            "registered",
+            r.created_at,
+            r.submitted_by.full_name,
+            _("registered a deal: %(company)s") % {"company": r.company},
+            r.company,
+            reverse("channel:registration_review", args=[r.pk]),
+            "bi-patch-check",
+        )
+        for r in rows
+    ]
+
+
 def feed_for(viewer, account, limit: int = FEED_LIMIT) -> list[FeedItem]:
     """The latest things the account's partner users did, on records `viewer` may read."""
     users = partner_users(account)
@@ -155,5 +180,6 @@ def feed_for(viewer, account, limit: int = FEED_LIMIT) -> list[FeedItem]:
         kind, text, icon = _describe(row, obj_def, label, converted, field_labels)
         actor = row.changed_by.full_name if row.changed_by else ""
         items.append(FeedItem(kind, row.changed_at, actor, text, label, url, icon))
+    items += _registrations(viewer, account, limit)
     items.sort(key=lambda i: i.when, reverse=True)
     return items[:limit]

@@ -32,7 +32,8 @@ def test_register_watch_the_live_feed_and_approve(browse, channel):  # noqa: F81
     manager = browse.signed_in(channel.manager)
     manager.goto(channel.north_account.get_absolute_url())
     feed = manager.locator("#partner-feed")
-    expect(feed).to_contain_text("No partner activity yet.")
+    expect(feed).to_contain_text("registered a deal: Initech")
+    expect(feed).not_to_contain_text("accepted lead")
     lead = f.lead(owner=None, owner_queue=channel.queue, last_name="Waddams", company="Initech")
     accept_from_queue(fresh(channel.north), lead.pk)
     # No reload: the feed polls every 10 seconds.

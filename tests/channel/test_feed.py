@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tandem.channel.actions import notify_channel_manager
+from tandem.channel.actions import notify_channel_manager, register_deal
 from tandem.channel.feed import feed_for
 from tandem.channel.views import feed_panel, scorecard_panel
 from tandem.core import registry
@@ -127,3 +127,15 @@ def test_notify_channel_manager(channel):
     assert notify_channel_manager(fresh(channel.north), "lead", hidden.pk, "x") is None
     assert Notification.objects.filter(user=channel.manager, kind="partner_activity").count() == 1
     assert registry.get("lead")  # the object names are the registry's
+
+
+def test_feed_shows_deal_registrations(client, channel):
+    from tests.channel.test_registration import deal
+
+    register_deal(fresh(channel.north), deal(company="Globex"))
+    register_deal(fresh(channel.blue), deal(company="Soylent"))
+    client.force_login(channel.manager)
+    feed = client.get(
+        reverse("channel:account_feed", args=[channel.north_account.pk])
+    ).content.decode()
+    assert "registered a deal: Globex" in feed and "Soylent" not in feed
