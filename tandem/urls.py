@@ -7,5 +7,8 @@ urlpatterns = [
     path("", include("tandem.messaging.urls")),
     path("", include("tandem.assignment.urls")),
     path("", include("tandem.channel.urls")),
+    path("reports/", include("tandem.reports.urls")),
+    path("", include("tandem.pipeline.urls")),
+    path("", include("tandem.calendar_app.urls")),
     path("", include("tandem.web.urls")),
 ]
