@@ -1,0 +1,8 @@
+"""Until tandem.pipeline is wired into tandem/settings.py and tandem/urls.py, tests run with
+`--ds=tests.pipeline.settings`, which adds the app and its URLs on top of the real settings."""
+
+from tandem.settings import *  # noqa: F403
+
+if "tandem.pipeline" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "tandem.pipeline"]  # noqa: F405
+    ROOT_URLCONF = "tests.pipeline.urls"
