@@ -1,0 +1,668 @@
+"""The report engine: a definition (columns, filters, groupings, summaries) run through the door.
+
+Every row, group and total starts from `Model.objects.visible_to(user, "read")`, so a rep's
+totals never include records the rep cannot see. Groups and totals are aggregated by the
+database (values().annotate()); Python only shapes the already-aggregated rows.
+
+A definition is JSON:
+    {"format": "tabular" | "summary" | "matrix",
+     "columns": ["name", "account__industry", "owner__name", "amount"],
+     "filters": [{"field": "close_date", "op": "equals", "value": "THIS_FISCAL_QUARTER"}],
+     "filter_logic": "and" | "or",
+     "groupings": [{"field": "stage"}, {"field": "close_date", "date_group": "fiscal_quarter"}],
+     "column_groupings": [{"field": "forecast_category"}],   # matrix only
+     "summaries": [{"field": "amount", "agg": "sum"}],
+     "sort": "-amount",
+     "chart": {"type": "bar"}}
+"""
+
+import datetime
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import (
+    Cast,
+    Concat,
+    ExtractMonth,
+    ExtractYear,
+    Trim,
+    TruncDate,
+    TruncMonth,
+    TruncQuarter,
+    TruncYear,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tandem.core import registry
+from tandem.core.fields import FieldSpec, get_field
+from tandem.core.filters import condition_q
+from tandem.core.models import Company, FieldHistory
+from tandem.reports import dates
+from tandem.reports.types import USER_FIELDS, ReportType, get_type
+
+FORMATS = {
+    "tabular": gettext_lazy("Tabular"),
+    "summary": gettext_lazy("Summary"),
+    "matrix": gettext_lazy("Matrix"),
+}
+AGGREGATES = {
+    "sum": gettext_lazy("Sum"),
+    "avg": gettext_lazy("Average"),
+    "min": gettext_lazy("Min"),
+    "max": gettext_lazy("Max"),
+    "count": gettext_lazy("Count"),
+    "unique": gettext_lazy("Unique count"),
+    "true_count": gettext_lazy("Count of checked"),
+}
+NUMERIC_TYPES = {"number", "currency", "percent"}
+DATE_TYPES = {"date", "datetime"}
+DATE_GROUPS = {
+    "day": gettext_lazy("Day"),
+    "month": gettext_lazy("Month"),
+    "quarter": gettext_lazy("Calendar quarter"),
+    "year": gettext_lazy("Calendar year"),
+    "fiscal_quarter": gettext_lazy("Fiscal quarter"),
+    "fiscal_year": gettext_lazy("Fiscal year"),
+}
+CHARTS = {
+    "": gettext_lazy("No chart"),
+    "bar": gettext_lazy("Bar"),
+    "stacked_bar": gettext_lazy("Stacked bar"),
+    "line": gettext_lazy("Line"),
+    "donut": gettext_lazy("Donut"),
+    "funnel": gettext_lazy("Funnel"),
+    "number": gettext_lazy("Single number"),
+}
+EXTRA_OPERATORS = {"unchanged_for_days": gettext_lazy("not changed for (days)")}
+# What a lookup shows as its value: a record's name, a person's full name.
+LABEL_PATHS = {
+    "user": ("first_name", "last_name"),
+    "contact": ("first_name", "last_name"),
+    "lead": ("first_name", "last_name"),
+    "task": ("subject",),
+    "event": ("subject",),
+    "note": ("title",),
+}
+
+
+def _label_expr(prefix: str, target: str):
+    parts = LABEL_PATHS.get(target, ("name",))
+    if len(parts) == 1:
+        return F(prefix + parts[0])
+    return Trim(
+        Concat(F(prefix + parts[0]), Value(" "), F(prefix + parts[1]), output_field=CharField())
+    )
+
+
+@dataclass
+class Column:
+    """A field a report can show, filter, group or summarise, on the primary object or one lookup away."""
+
+    name: str  # as written in the definition: "amount", "account__industry", "owner__name"
+    label: str
+    spec: FieldSpec
+    prefix: str = ""  # "account__" for a field reached through a lookup
+
+    @property
+    def type(self) -> str:
+        return self.spec.type
+
+    @property
+    def is_relation(self) -> bool:
+        return self.spec.type in ("lookup", "owner") and not self.spec.is_custom
+
+    @property
+    def path(self) -> str:
+        """The ORM path of the stored value (an id for a lookup)."""
+        if self.spec.object_name == "user" and self.spec.name == "name":
+            return self.prefix + "last_name"
+        return self.prefix + self.spec.orm
+
+    def display(self):
+        """An expression for the value as a person reads it."""
+        if self.spec.object_name == "user" and self.spec.name == "name":
+            return _label_expr(self.prefix, "user")
+        if self.is_relation:
+            return _label_expr(self.prefix + self.spec.name + "__", self.spec.lookup_object)
+        if self.spec.is_custom:
+            return KT(self.path)
+        return F(self.path)
+
+    def number(self):
+        """An expression to sum or average."""
+        if self.spec.is_custom:
+            return Cast(KT(self.path), FloatField())
+        return F(self.path)
+
+
+def _lookup_fields(target: str) -> list[FieldSpec]:
+    if target == "user":
+        return list(USER_FIELDS)
+    from tandem.core.fields import all_fields
+
+    return all_fields(registry.get(target))
+
+
+def available_columns(rtype: ReportType) -> list[Column]:
+    """Every column of a report type, primary fields first, then each lookup's fields."""
+    from tandem.core.fields import all_fields
+
+    cols = [Column(s.name, s.label, s) for s in all_fields(rtype.obj_def)]
+    for lk in rtype.lookups:
+        for s in _lookup_fields(lk.target):
+            cols.append(
+                Column(f"{lk.field}__{s.name}", f"{lk.label}: {s.label}", s, prefix=lk.field + "__")
+            )
+    return cols
+
+
+def resolve(rtype: ReportType, name: str) -> Column | None:
+    """The column called `name`, or None when it does not exist (any more)."""
+    name = str(name or "")
+    head, sep, rest = name.partition("__")
+    lk = rtype.lookup(head) if sep else None
+    if lk is not None:
+        if lk.target == "user":
+            spec = next((s for s in USER_FIELDS if s.name == rest), None)
+        else:
+            spec = get_field(registry.get(lk.target), rest)
+        if spec is None:
+            return None
+        return Column(name, f"{lk.label}: {spec.label}", spec, prefix=lk.field + "__")
+    spec = get_field(rtype.obj_def, name)
+    if spec is None:
+        return None
+    return Column(spec.name, str(spec.label), spec)
+
+
+def _prefix_q(q: Q, prefix: str) -> Q:
+    new = Q()
+    new.connector, new.negated = q.connector, q.negated
+    new.children = [
+        _prefix_q(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in q.children
+    ]
+    return new
+
+
+def _aware(d: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
+
+
+def _range_q(col: Column, start: datetime.date, end: datetime.date, op: str = "equals") -> Q:
+    """A filter on a half-open date range, for date and date/time columns alike."""
+    path = col.path
+    lo, hi = (start, end) if col.type == "date" else (_aware(start), _aware(end))
+    inside = Q(**{f"{path}__gte": lo, f"{path}__lt": hi})
+    return {
+        "equals": inside,
+        "not_equals": ~inside,
+        "less_than": Q(**{f"{path}__lt": lo}),
+        "greater_or_equal": Q(**{f"{path}__gte": lo}),
+        "less_or_equal": Q(**{f"{path}__lt": hi}),
+        "greater_than": Q(**{f"{path}__gte": hi}),
+    }.get(op, inside)
+
+
+@dataclass
+class Context:
+    """What the relative dates depend on: today and the company's fiscal year."""
+
+    today: datetime.date
+    fiscal_start_month: int
+
+    @classmethod
+    def current(cls, today: datetime.date | None = None) -> "Context":
+        return cls(today or timezone.localdate(), Company.current().fiscal_year_start_month)
+
+
+def filter_q(rtype: ReportType, cond: dict, ctx: Context) -> Q:
+    """One condition as a parameterised Q; errors name the field."""
+    col = resolve(rtype, cond.get("field"))
+    if col is None:
+        raise ValidationError(
+            _("The filter field “%(field)s” no longer exists.") % {"field": cond.get("field")}
+        )
+    op = str(cond.get("op") or "equals")
+    value = cond.get("value")
+    if op == "unchanged_for_days":
+        return _unchanged_q(rtype, col, value)
+    if col.type in DATE_TYPES and dates.is_relative(value):
+        start, end = dates.relative_range(str(value), ctx.today, ctx.fiscal_start_month, col.label)
+        return _range_q(col, start, end, op)
+    if col.spec.object_name == "user":
+        spec = replace(col.spec, name=col.path.split("__")[-1], label=col.label)
+    else:
+        spec = replace(col.spec, label=col.label)
+    return _prefix_q(condition_q(spec, op, value), col.prefix)
+
+
+def _unchanged_q(rtype: ReportType, col: Column, value) -> Q:
+    """Records whose tracked field has not changed in the last N days (and that are older than that)."""
+    try:
+        days = int(str(value).strip())
+        if days < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("%(field)s: “%(value)s” is not a number of days.")
+            % {"field": col.label, "value": value}
+        ) from None
+    if col.prefix:
+        raise ValidationError(
+            _("%(field)s: only fields of the report's own object keep history.")
+            % {"field": col.label}
+        )
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    changed = FieldHistory.objects.filter(
+        object_name=rtype.object_name,
+        record_id=OuterRef("pk"),
+        field_name=col.spec.name,
+        changed_at__gte=cutoff,
+    )
+    return ~Exists(changed) & Q(created_at__lt=cutoff)
+
+
+@dataclass
+class Prepared:
+    """A definition checked against today's metadata: what runs, and what is missing."""
+
+    rtype: ReportType
+    definition: dict
+    columns: list[Column] = field(default_factory=list)
+    groupings: list[tuple[Column, str]] = field(default_factory=list)
+    column_groupings: list[tuple[Column, str]] = field(default_factory=list)
+    summaries: list[tuple[Column | None, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # messages naming fields that are gone
+    errors: list[str] = field(default_factory=list)  # problems that stop the report running
+
+    @property
+    def format(self) -> str:
+        return self.definition.get("format") or "tabular"
+
+    @property
+    def runnable(self) -> bool:
+        return not self.errors
+
+
+def prepare(report_type: str | ReportType, definition: dict | None) -> Prepared:
+    rtype = get_type(report_type) if isinstance(report_type, str) else report_type
+    if rtype is None:
+        raise ValidationError(_("Unknown report type “%(type)s”.") % {"type": report_type})
+    definition = dict(definition or {})
+    p = Prepared(rtype, definition)
+    if p.format not in FORMATS:
+        p.errors.append(_("Unknown report format “%(format)s”.") % {"format": p.format})
+    for name in definition.get("columns") or []:
+        col = resolve(rtype, name)
+        if col is None:
+            p.missing.append(
+                _("The column “%(field)s” no longer exists and was left out.") % {"field": name}
+            )
+        else:
+            p.columns.append(col)
+    for key, target in (("groupings", p.groupings), ("column_groupings", p.column_groupings)):
+        for g in definition.get(key) or []:
+            col = resolve(rtype, g.get("field"))
+            kind = g.get("date_group") or ""
+            if col is None:
+                p.missing.append(
+                    _("The grouping field “%(field)s” no longer exists and was left out.")
+                    % {"field": g.get("field")}
+                )
+                continue
+            if kind and (
+                kind not in DATE_GROUPS or col.type not in DATE_TYPES or col.spec.is_custom
+            ):
+                p.errors.append(
+                    _("%(field)s: cannot be grouped by %(kind)s.")
+                    % {"field": col.label, "kind": kind}
+                )
+                continue
+            target.append((col, kind))
+    if len(p.groupings) > 2:
+        p.errors.append(_("A report groups rows by at most two fields."))
+    for s in definition.get("summaries") or []:
+        agg = s.get("agg") or "sum"
+        col = resolve(rtype, s.get("field")) if s.get("field") else None
+        if s.get("field") and col is None:
+            p.missing.append(
+                _("The summary field “%(field)s” no longer exists and was left out.")
+                % {"field": s.get("field")}
+            )
+            continue
+        if agg not in AGGREGATES:
+            p.errors.append(_("Unknown summary “%(agg)s”.") % {"agg": agg})
+        elif agg in ("sum", "avg") and (col is None or col.type not in NUMERIC_TYPES):
+            p.errors.append(
+                _("%(field)s: %(agg)s needs a number field.")
+                % {"field": col.label if col else "—", "agg": AGGREGATES[agg]}
+            )
+        elif agg == "true_count" and (col is None or col.type != "checkbox"):
+            p.errors.append(
+                _("%(field)s: count of checked needs a checkbox field.")
+                % {"field": col.label if col else "—"}
+            )
+        else:
+            p.summaries.append((col, agg))
+    for cond in definition.get("filters") or []:
+        if resolve(rtype, cond.get("field")) is None:
+            p.errors.append(
+                _("The filter field “%(field)s” no longer exists; edit the report's filters.")
+                % {"field": cond.get("field")}
+            )
+    return p
+
+
+def base_queryset(p: Prepared, user, ctx: Context | None = None, drill: list | None = None):
+    """The report's records for `user`: through the door, then the report's filters."""
+    ctx = ctx or Context.current()
+    qs = p.rtype.obj_def.model.objects.visible_to(user, "read")
+    conds = p.definition.get("filters") or []
+    if conds:
+        logic = "or" if p.definition.get("filter_logic") == "or" else "and"
+        combined = None
+        for cond in conds:
+            q = filter_q(p.rtype, cond, ctx)
+            combined = q if combined is None else (combined | q if logic == "or" else combined & q)
+        qs = qs.filter(combined)
+    for i, d in enumerate(drill or []):
+        col = resolve(p.rtype, d.get("field"))
+        if (
+            col is not None
+            and col.spec.object_name == "user"
+            and col.spec.name == "name"
+            and d.get("key")
+        ):
+            # A full name is an expression, not a column: filter on it as an annotation.
+            qs = qs.annotate(**{f"drill{i}": col.display()}).filter(**{f"drill{i}": d["key"]})
+        else:
+            qs = qs.filter(drill_q(p.rtype, d, ctx))
+    return qs
+
+
+# -- groups -----------------------------------------------------------------------------
+
+
+def _group_expr(col: Column, kind: str, ctx: Context):
+    """The expression a grouping groups by."""
+    path = col.path
+    if not kind:
+        return F(path) if col.is_relation else col.display()
+    if kind == "day":
+        return TruncDate(path) if col.type == "datetime" else F(path)
+    if kind in ("month", "quarter", "year"):
+        trunc = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}[kind]
+        return trunc(path, output_field=DateField())
+    months = (
+        Cast(ExtractYear(path), IntegerField()) * 12
+        + Cast(ExtractMonth(path), IntegerField())
+        - ctx.fiscal_start_month
+    )
+    return Cast(months / (3 if kind == "fiscal_quarter" else 12), IntegerField())
+
+
+def _bucket_from_key(kind: str, key, ctx: Context):
+    """The first day of a date group, from what the database returned."""
+    if key is None:
+        return None
+    if kind == "fiscal_quarter":
+        fy, q = divmod(int(key), 4)
+        return dates.add_months(datetime.date(fy, ctx.fiscal_start_month, 1), q * 3)
+    if kind == "fiscal_year":
+        return datetime.date(int(key), ctx.fiscal_start_month, 1)
+    if isinstance(key, datetime.datetime):
+        key = key.date()
+    return key
+
+
+def _serial(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _label(col: Column, kind: str, key, label, ctx: Context) -> str:
+    if key is None or key == "":
+        return _("(blank)")
+    if kind:
+        return dates.bucket_label(kind, key, ctx.fiscal_start_month)
+    if col.is_relation:
+        return str(label or key)
+    if col.type == "checkbox":
+        return _("Yes") if key in (True, "true", 1) else _("No")
+    return str(key)
+
+
+def drill_q(rtype: ReportType, d: dict, ctx: Context) -> Q:
+    """The rows of one group: {"field", "date_group", "key"} as a filter."""
+    col = resolve(rtype, d.get("field"))
+    if col is None:
+        raise ValidationError(
+            _("The grouping field “%(field)s” no longer exists.") % {"field": d.get("field")}
+        )
+    kind, key = d.get("date_group") or "", d.get("key")
+    if key is None or key == "":
+        blank = Q(**{f"{col.path}__isnull": True})
+        return (
+            blank | Q(**{col.path: ""})
+            if col.type in ("text", "picklist", "email", "phone", "url", "textarea")
+            else blank
+        )
+    if kind:
+        start = datetime.date.fromisoformat(str(key)[:10])
+        return _range_q(col, *dates.bucket_range(kind, start))
+    return Q(**{col.path: key})
+
+
+def _aggregates(p: Prepared) -> dict:
+    out = {"record_count": Count("pk")}
+    for i, (col, agg) in enumerate(p.summaries):
+        alias = f"s{i}"
+        if agg == "count":
+            out[alias] = Count(col.path) if col else Count("pk")
+        elif agg == "unique":
+            out[alias] = Count(col.path, distinct=True)
+        elif agg == "true_count":
+            out[alias] = Count("pk", filter=Q(**{col.path: True}))
+        else:
+            fn = {"sum": Sum, "avg": Avg, "min": Min, "max": Max}[agg]
+            out[alias] = fn(
+                col.number()
+                if agg in ("sum", "avg")
+                else (KT(col.path) if col.spec.is_custom else F(col.path))
+            )
+    return out
+
+
+def summary_labels(p: Prepared) -> list[str]:
+    labels = []
+    for col, agg in p.summaries:
+        labels.append(f"{AGGREGATES[agg]}: {col.label}" if col else str(AGGREGATES[agg]))
+    return labels
+
+
+def _values(row: dict, p: Prepared) -> dict:
+    return {
+        "count": row["record_count"],
+        "values": [row.get(f"s{i}") for i in range(len(p.summaries))],
+    }
+
+
+def _grouped(qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context) -> list[dict]:
+    """One row per group of `groupings`, aggregated in the database."""
+    annotations, order = {}, []
+    for i, (col, kind) in enumerate(groupings):
+        annotations[f"g{i}"] = _group_expr(col, kind, ctx)
+        order.append(f"g{i}")
+        if col.is_relation and not kind:
+            annotations[f"l{i}"] = col.display()
+    rows = (
+        qs.annotate(**annotations).values(*annotations).annotate(**_aggregates(p)).order_by(*order)
+    )
+    out = []
+    for row in rows:
+        keys, labels = [], []
+        for i, (col, kind) in enumerate(groupings):
+            key = row[f"g{i}"]
+            if kind:
+                key = _bucket_from_key(kind, key, ctx)
+            keys.append(_serial(key))
+            labels.append(_label(col, kind, key, row.get(f"l{i}"), ctx))
+        out.append({"keys": keys, "labels": labels, **_values(row, p)})
+    return out
+
+
+def _drill(groupings, keys) -> list[dict]:
+    return [
+        {"field": col.name, "date_group": kind, "key": key}
+        for (col, kind), key in zip(groupings, keys)
+    ]
+
+
+def summary(p: Prepared, user, ctx: Context | None = None, drill: list | None = None) -> dict:
+    """Groups (one or two levels) with their summaries, and the grand total."""
+    ctx = ctx or Context.current()
+    qs = base_queryset(p, user, ctx, drill)
+    total = _values(qs.aggregate(**_aggregates(p)), p)
+    groups = []
+    if p.groupings:
+        top = _grouped(qs, p.groupings[:1], p, ctx)
+        children: dict = {}
+        if len(p.groupings) > 1:
+            for row in _grouped(qs, p.groupings[:2], p, ctx):
+                children.setdefault(row["keys"][0], []).append(row)
+        for row in top:
+            row["drill"] = _drill(p.groupings, row["keys"])
+            row["children"] = children.get(row["keys"][0], [])
+            for child in row["children"]:
+                child["drill"] = _drill(p.groupings, child["keys"])
+            groups.append(row)
+    return {"groups": groups, "total": total, "summary_labels": summary_labels(p)}
+
+
+def matrix(p: Prepared, user, ctx: Context | None = None, drill: list | None = None) -> dict:
+    """Row groups × column groups, each cell, row, column and the whole aggregated in the database."""
+    ctx = ctx or Context.current()
+    qs = base_queryset(p, user, ctx, drill)
+    rgs, cgs = p.groupings[:1], p.column_groupings[:1]
+    total = _values(qs.aggregate(**_aggregates(p)), p)
+    rows = _grouped(qs, rgs, p, ctx) if rgs else []
+    cols = _grouped(qs, cgs, p, ctx) if cgs else []
+    cells = {}
+    if rgs and cgs:
+        for row in _grouped(qs, rgs + cgs, p, ctx):
+            cells[(row["keys"][0], row["keys"][1])] = row
+    for row in rows:
+        row["drill"] = _drill(rgs, row["keys"])
+        row["cells"] = []
+        for c in cols:
+            cell = cells.get((row["keys"][0], c["keys"][0]))
+            if cell:
+                cell["drill"] = _drill(rgs + cgs, [row["keys"][0], c["keys"][0]])
+            row["cells"].append(cell)
+    for c in cols:
+        c["drill"] = _drill(cgs, c["keys"])
+    return {"rows": rows, "columns": cols, "total": total, "summary_labels": summary_labels(p)}
+
+
+# -- rows ---------------------------------------------------------------------------------
+
+
+def _row_queryset(p: Prepared, user, ctx: Context, sort: str = "", drill=None):
+    qs = base_queryset(p, user, ctx, drill)
+    cols = p.columns
+    annotations = {f"c{i}": col.display() for i, col in enumerate(cols)}
+    qs = qs.annotate(**annotations)
+    sort = sort or p.definition.get("sort") or ""
+    desc = sort.startswith("-")
+    index = next((i for i, c in enumerate(cols) if c.name == sort.lstrip("-")), None)
+    order = [("-" if desc else "") + f"c{index}"] if index is not None else []
+    return qs.values("pk", *annotations).order_by(*order, "pk" if not desc else "-pk")
+
+
+def rows(
+    p: Prepared,
+    user,
+    ctx: Context | None = None,
+    sort: str = "",
+    offset: int = 0,
+    limit: int = 50,
+    drill=None,
+) -> dict:
+    """One page of rows; fetches one row more than it shows instead of counting."""
+    ctx = ctx or Context.current()
+    page = list(_row_queryset(p, user, ctx, sort, drill)[offset : offset + limit + 1])
+    has_next = len(page) > limit
+    out = [
+        {"pk": r["pk"], "cells": [r[f"c{i}"] for i in range(len(p.columns))]} for r in page[:limit]
+    ]
+    return {"rows": out, "has_next": has_next, "offset": offset, "limit": limit}
+
+
+def iter_rows(
+    p: Prepared,
+    user,
+    ctx: Context | None = None,
+    sort: str = "",
+    drill=None,
+    chunk_size: int = 2000,
+):
+    """Every row as a list of values, streamed from a server-side cursor in chunks."""
+    ctx = ctx or Context.current()
+    n = len(p.columns)
+    for r in _row_queryset(p, user, ctx, sort, drill).iterator(chunk_size=chunk_size):
+        yield [r[f"c{i}"] for i in range(n)]
+
+
+def run(
+    p: Prepared,
+    user,
+    ctx: Context | None = None,
+    sort: str = "",
+    offset: int = 0,
+    limit: int = 50,
+    drill=None,
+) -> dict:
+    """What the viewer shows: groups or a page of rows (drilling into a group always shows rows)."""
+    ctx = ctx or Context.current()
+    result = {"format": p.format, "missing": p.missing, "errors": list(p.errors)}
+    if not p.runnable:
+        return result
+    try:
+        if drill or p.format == "tabular":
+            result["table"] = rows(p, user, ctx, sort, offset, limit, drill)
+            if p.summaries:
+                result["total"] = _values(
+                    base_queryset(p, user, ctx, drill).aggregate(**_aggregates(p)), p
+                )
+                result["summary_labels"] = summary_labels(p)
+        elif p.format == "summary":
+            result["summary"] = summary(p, user, ctx)
+        else:
+            result["matrix"] = matrix(p, user, ctx)
+    except ValidationError as e:
+        result["errors"].extend(e.messages)
+    return result
