@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tandem.calendar_app import views
 
 app_name = "calendar"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/events/new/", views.event_new, name="event_new"),
+    path("calendar/events/<int:pk>/move/", views.event_move, name="event_move"),
+    path("calendar/settings/", views.settings_page, name="settings"),
+    path("calendar/feed/regenerate/", views.feed_regenerate, name="feed_regenerate"),
+    path("calendar/feed/revoke/", views.feed_revoke, name="feed_revoke"),
+    path("calendar/feed/<str:token>.ics", views.feed, name="feed"),
+    path("calendar/contacts/<int:pk>.vcf", views.contact_vcard, name="contact_vcard"),
+    path("calendar/contacts/import/", views.vcard_import, name="vcard_import"),
+]
