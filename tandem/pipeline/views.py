@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, Sum, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -277,7 +277,10 @@ class ContactRoleForm(forms.Form):
         if opportunity.account_id:
             # The deal's account's contacts first; others the user can see after them.
             visible = visible.order_by(
-                ~Q(account_id=opportunity.account_id), "last_name", "first_name", "pk"
+                Case(When(account_id=opportunity.account_id, then=0), default=1),
+                "last_name",
+                "first_name",
+                "pk",
             )
         else:
             visible = visible.order_by("last_name", "first_name", "pk")
