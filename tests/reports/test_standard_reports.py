@@ -1,0 +1,132 @@
+"""Each standard report against hand-computed results, for an admin and for a rep."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from tandem.core.models import Company
+from tandem.reports.engine import Context, matrix, prepare, rows, summary
+from tandem.reports.models import Report
+from tandem.reports.standard import install_standard_reports
+from tests.reports.conftest import TODAY
+
+APRIL = Context(TODAY, 4)
+JANUARY = Context(TODAY, 1)
+
+
+@pytest.fixture
+def reports(data):
+    return {r.standard_key: r for r in install_standard_reports(data.admin)}
+
+
+def prepared(report):
+    p = prepare(report.report_type, report.definition)
+    assert p.runnable, p.errors
+    assert not p.missing
+    return p
+
+
+def flat(result):
+    """{label: (count, first summary)} for the top-level groups."""
+    return {g["labels"][0]: (g["count"], g["values"][0] if g["values"] else None) for g in result["groups"]}
+
+
+def test_install_is_idempotent(data):
+    first = install_standard_reports(data.admin)
+    second = install_standard_reports(data.admin)
+    assert [r.pk for r in first] == [r.pk for r in second]
+    assert Report.objects.filter(standard_key__gt="").count() == 7
+
+
+def test_opportunity_pipeline_admin(data, reports):
+    result = summary(prepared(reports["opportunity_pipeline"]), data.admin, APRIL)
+    assert flat(result) == {
+        "Negotiation/Review": (1, Decimal("200")),
+        "Proposal/Price Quote": (1, Decimal("700")),
+        "Prospecting": (2, Decimal("1100")),
+    }
+    prospecting = next(g for g in result["groups"] if g["labels"][0] == "Prospecting")
+    by_owner = {c["keys"][1]: c["values"][0] for c in prospecting["children"]}
+    assert by_owner == {data.owner.pk: Decimal("100"), data.teammate.pk: Decimal("1000")}
+    assert {c["labels"][1] for c in prospecting["children"]} == {data.owner.full_name, data.teammate.full_name}
+    assert result["total"] == {"count": 4, "values": [Decimal("2000")]}
+
+
+def test_opportunity_pipeline_rep_sees_only_own_totals(data, reports):
+    p = prepared(reports["opportunity_pipeline"])
+    result = summary(p, data.owner, APRIL)
+    assert flat(result) == {"Negotiation/Review": (1, Decimal("200")), "Prospecting": (1, Decimal("100"))}
+    assert result["total"] == {"count": 2, "values": [Decimal("300")]}
+    # The manager above both reps sees both; the outsider in another branch sees nothing.
+    assert summary(p, data.manager, APRIL)["total"]["values"] == [Decimal("2000")]
+    assert summary(p, data.outsider, APRIL)["total"] == {"count": 0, "values": [None]}
+
+
+def test_closed_opportunities_by_fiscal_quarter_april(data, reports):
+    result = summary(prepared(reports["closed_opportunities"]), data.admin, APRIL)
+    assert flat(result) == {"FY2025 Q4": (1, Decimal("300")), "FY2026 Q1": (2, Decimal("550"))}
+    q1 = result["groups"][1]
+    assert {c["labels"][1]: c["values"][0] for c in q1["children"]} == {"No": Decimal("50"), "Yes": Decimal("500")}
+
+
+def test_closed_opportunities_by_fiscal_quarter_january(data, reports):
+    result = summary(prepared(reports["closed_opportunities"]), data.admin, JANUARY)
+    assert flat(result) == {"FY2026 Q1": (1, Decimal("300")), "FY2026 Q2": (2, Decimal("550"))}
+
+
+def test_quarterly_forecast_summary(data, reports):
+    result = matrix(prepared(reports["quarterly_forecast_summary"]), data.admin, APRIL)
+    categories = [c["labels"][0] for c in result["columns"]]
+    assert categories == ["Best Case", "Closed", "Commit", "Pipeline"]
+    table = {
+        r["labels"][0]: [cell["values"][0] if cell else None for cell in r["cells"]] for r in result["rows"]
+    }
+    assert table == {
+        "FY2025 Q4": [None, Decimal("300"), None, None],
+        "FY2026 Q1": [None, Decimal("500"), Decimal("200"), Decimal("100")],
+        "FY2026 Q2": [Decimal("700"), None, None, Decimal("1000")],
+    }
+    assert [c["values"][0] for c in result["columns"]] == [
+        Decimal("700"),
+        Decimal("800"),
+        Decimal("200"),
+        Decimal("1100"),
+    ]
+    assert result["total"]["values"] == [Decimal("2800")]
+    # The rep's forecast holds only the rep's deals.
+    rep = matrix(prepared(reports["quarterly_forecast_summary"]), data.owner, APRIL)
+    assert rep["total"]["values"] == [Decimal("600")]
+
+
+def test_lead_source(data, reports):
+    p = prepared(reports["lead_source"])
+    result = summary(p, data.admin, APRIL)
+    assert flat(result) == {"(blank)": (1, 0), "Phone": (1, 0), "Web": (3, 2)}
+    assert flat(summary(p, data.owner, APRIL)) == {"(blank)": (1, 0), "Web": (2, 1)}
+
+
+def test_account_owners(data, reports):
+    result = summary(prepared(reports["account_owners"]), data.admin, APRIL)
+    assert {g["keys"][0]: g["count"] for g in result["groups"]} == {data.owner.pk: 2, data.teammate.pk: 1}
+    assert summary(prepared(reports["account_owners"]), data.teammate, APRIL)["total"]["count"] == 1
+
+
+def test_stuck_opportunities(data, reports):
+    p = prepared(reports["stuck_opportunities"])
+    names = [r["cells"][0] for r in rows(p, data.admin, APRIL)["rows"]]
+    # O1 moved stage 10 days ago, T3 is 5 days old, O3/O4/T2 are closed.
+    assert names == ["O2", "T1"]
+    assert [r["cells"][0] for r in rows(p, data.owner, APRIL)["rows"]] == ["O2"]
+
+
+def test_lead_lifecycle_runs(data, reports):
+    result = matrix(prepared(reports["lead_lifecycle"]), data.admin, APRIL)
+    assert result["total"]["count"] == 5
+
+
+def test_company_fiscal_year_is_used_by_default(data, reports):
+    Company.objects.update(fiscal_year_start_month=1)
+    result = summary(prepared(reports["closed_opportunities"]), data.admin)
+    assert {g["labels"][0] for g in result["groups"]} >= {"FY2026 Q1"}
+    assert isinstance(TODAY, datetime.date)
