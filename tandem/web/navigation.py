@@ -1,7 +1,7 @@
 """Tabs, company branding and Recent Items for every page."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import registry
 from tandem.core.models import Company, RecentItem
@@ -39,6 +39,8 @@ def recent_items(user) -> list[dict]:
 
 
 PORTAL_TABS = ("lead", "opportunity", "account", "contact")
+# Pages beyond the object tabs, for internal users: (URL name, label, icon).
+EXTRA_TABS = [("channel:dashboard", _("Channel"), "bi-diagram-3")]
 
 
 def navigation_context(request):
@@ -66,6 +68,10 @@ def navigation_context(request):
                     "active": path.startswith(url),
                 }
             )
+    if not user.is_external:
+        for name, label, icon in EXTRA_TABS:
+            url = reverse(name)
+            tabs.append({"label": label, "url": url, "icon": icon, "active": path.startswith(url)})
     context["tabs"] = tabs
     context["recent_items"] = recent_items(user)
     context["unread_notifications"] = unread_count(user)

@@ -69,7 +69,11 @@ def search(request):
 @login_required
 def lookup(request, object_name):
     """Options for a lookup field: records the user may see whose name matches."""
-    text = request.GET.get("q", "").strip()
+    # The lookup widget's search box is named "<field>__search"; "q" serves other callers.
+    text = request.GET.get("q") or next(
+        (v for k, v in request.GET.items() if k.endswith("__search")), ""
+    )
+    text = text.strip()
     if object_name == "user":
         rows = pickable_users(request.user)
         if text:
