@@ -71,29 +71,30 @@ def calendar(request):
             e.editable = e.pk in editable
             e.top_hour = e.local_start.hour if e.local_start.date() == d.date else 0
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)] if view == "month" else []
-    return render(
-        request,
-        "calendar_app/calendar.html",
-        {
-            "page_title": _("Calendar"),
-            "view": view,
-            "view_chosen": chosen,
-            "views": [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
-            "day": day,
-            "today": timezone.now().astimezone(tz).date(),
-            "first": first,
-            "last": last,
-            "days": days,
-            "weeks": weeks,
-            "hours": HOURS,
-            "owner": owner,
-            "is_mine": owner.pk == request.user.pk,
-            "colleagues": colleagues,
-            "prev": agenda.step(view, day, -1),
-            "next": agenda.step(view, day, 1),
-            "tz": tz,
-        },
-    )
+    with timezone.override(tz):
+        return render(
+            request,
+            "calendar_app/calendar.html",
+            {
+                "page_title": _("Calendar"),
+                "view": view,
+                "view_chosen": chosen,
+                "views": [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
+                "day": day,
+                "today": timezone.now().astimezone(tz).date(),
+                "first": first,
+                "last": last,
+                "days": days,
+                "weeks": weeks,
+                "hours": HOURS,
+                "owner": owner,
+                "is_mine": owner.pk == request.user.pk,
+                "colleagues": colleagues,
+                "prev": agenda.step(view, day, -1),
+                "next": agenda.step(view, day, 1),
+                "tz": tz,
+            },
+        )
 
 
 @login_required
