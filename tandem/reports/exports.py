@@ -24,7 +24,9 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        return (
+            timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+        )
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list):
@@ -70,7 +72,9 @@ def xlsx_response(p, user, name: str, sort: str = "", drill=None, ctx=None) -> F
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=(name or "Report")[:31].translate(str.maketrans("", "", "[]:*?/\\")) or "Report")
+    ws = wb.create_sheet(
+        title=(name or "Report")[:31].translate(str.maketrans("", "", "[]:*?/\\")) or "Report"
+    )
     ws.append([c.label for c in p.columns])
     for row in iter_rows(p, user, ctx, sort, drill):
         ws.append([_cell(v) for v in row])

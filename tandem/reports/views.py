@@ -43,8 +43,12 @@ def _type_or_404(user, key: str) -> ReportType:
 
 
 def _report_or_404(user, pk: int) -> Report:
-    report = get_object_or_404(Report.objects.for_user(user).select_related("folder", "owner"), pk=pk)
-    if get_type(report.report_type) is not None and not _may_use(user, get_type(report.report_type)):
+    report = get_object_or_404(
+        Report.objects.for_user(user).select_related("folder", "owner"), pk=pk
+    )
+    if get_type(report.report_type) is not None and not _may_use(
+        user, get_type(report.report_type)
+    ):
         raise Http404
     return report
 
@@ -71,7 +75,13 @@ def home(request):
     return render(
         request,
         "reports/home.html",
-        {"reports": shown, "folders": folders, "folder": folder, "types": types, "page_title": _("Reports")},
+        {
+            "reports": shown,
+            "folders": folders,
+            "folder": folder,
+            "types": types,
+            "page_title": _("Reports"),
+        },
     )
 
 
@@ -90,7 +100,9 @@ def new_folder(request):
     if not name:
         messages.error(request, _("Folder name: this field is required."))
         return redirect("reports:home")
-    visibility = PUBLIC if request.POST.get("visibility") == PUBLIC and request.user.is_admin else PRIVATE
+    visibility = (
+        PUBLIC if request.POST.get("visibility") == PUBLIC and request.user.is_admin else PRIVATE
+    )
     folder = ReportFolder.objects.create(name=name, owner=request.user, visibility=visibility)
     return redirect(reverse("reports:home") + f"?folder={folder.pk}")
 
@@ -115,14 +127,25 @@ def definition_from_post(post) -> dict:
         field = post.get(f"filter_{i}_field")
         if field:
             d["filters"].append(
-                {"field": field, "op": post.get(f"filter_{i}_op") or "equals", "value": post.get(f"filter_{i}_value", "")}
+                {
+                    "field": field,
+                    "op": post.get(f"filter_{i}_op") or "equals",
+                    "value": post.get(f"filter_{i}_value", ""),
+                }
             )
     if d["format"] != "tabular":
         for i in range(2):
             if post.get(f"group_{i}_field"):
-                d["groupings"].append({"field": post[f"group_{i}_field"], "date_group": post.get(f"group_{i}_date", "")})
+                d["groupings"].append(
+                    {
+                        "field": post[f"group_{i}_field"],
+                        "date_group": post.get(f"group_{i}_date", ""),
+                    }
+                )
     if d["format"] == "matrix" and post.get("colgroup_field"):
-        d["column_groupings"].append({"field": post["colgroup_field"], "date_group": post.get("colgroup_date", "")})
+        d["column_groupings"].append(
+            {"field": post["colgroup_field"], "date_group": post.get("colgroup_date", "")}
+        )
     for i in range(MAX_SUMMARIES):
         agg = post.get(f"summary_{i}_agg")
         if agg:
@@ -162,10 +185,16 @@ def _builder_context(request, rtype: ReportType, definition: dict, report: Repor
     }
 
 
-def _result_context(request, p: engine.Prepared, report=None, sort="", page=1, drill=None, limit=PAGE_SIZE):
-    result = engine.run(p, request.user, sort=sort, offset=(page - 1) * limit, limit=limit, drill=drill)
+def _result_context(
+    request, p: engine.Prepared, report=None, sort="", page=1, drill=None, limit=PAGE_SIZE
+):
+    result = engine.run(
+        p, request.user, sort=sort, offset=(page - 1) * limit, limit=limit, drill=drill
+    )
     if result.get("total") is not None:
-        result["total_pairs"] = list(zip(result.get("summary_labels") or [], result["total"]["values"]))
+        result["total_pairs"] = list(
+            zip(result.get("summary_labels") or [], result["total"]["values"])
+        )
     if report is not None:
         _add_drill_links(result, report)
     return {
@@ -210,8 +239,12 @@ def _chart_data(p: engine.Prepared, result: dict) -> dict | None:
         val = (v["values"][0] if v["values"] else v["count"]) if v else 0
         return float(val or 0)
 
-    total = result.get("total") or (result.get("summary") or result.get("matrix") or {}).get("total")
-    label = (result.get("summary") or result.get("matrix") or {}).get("summary_labels") or [_("Record count")]
+    total = result.get("total") or (result.get("summary") or result.get("matrix") or {}).get(
+        "total"
+    )
+    label = (result.get("summary") or result.get("matrix") or {}).get("summary_labels") or [
+        _("Record count")
+    ]
     label = label[0] if p.summaries else _("Record count")
     if kind == "number":
         return {"type": kind, "value": value(total) if total else 0, "label": str(label)}
@@ -260,14 +293,20 @@ def builder(request, type_key=None, pk=None):
         if not name:
             errors.append(_("Report name: this field is required."))
         if not errors:
-            mine = report is not None and report.can_edit(request.user) and "save_as" not in request.POST
+            mine = (
+                report is not None
+                and report.can_edit(request.user)
+                and "save_as" not in request.POST
+            )
             target = report if mine else Report(owner=request.user, report_type=rtype.key)
             target.name = name
             target.description = request.POST.get("description", "")[:255]
             target.definition = definition
             folder_id = request.POST.get("folder")
             target.folder = (
-                ReportFolder.objects.filter(Q(owner=request.user) | Q(visibility=PUBLIC), pk=folder_id).first()
+                ReportFolder.objects.filter(
+                    Q(owner=request.user) | Q(visibility=PUBLIC), pk=folder_id
+                ).first()
                 if folder_id
                 else None
             )
@@ -327,7 +366,9 @@ def run(request, pk):
         page = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page = 1
-    context = _result_context(request, p, report, request.GET.get("sort", ""), page, _drill(request))
+    context = _result_context(
+        request, p, report, request.GET.get("sort", ""), page, _drill(request)
+    )
     context["page_title"] = report.name
     context["drill_json"] = request.GET.get("drill", "")
     template = "reports/_result.html" if request.htmx else "reports/run.html"

@@ -33,7 +33,9 @@ def opp(owner, account, name, stage, amount, close, category, closed=False, won=
 @pytest.fixture
 def data(org):
     """Opportunities (amounts chosen so every total is unique), leads and accounts of two reps."""
-    Company.objects.update_or_create(pk=Company.current().pk, defaults={"fiscal_year_start_month": 4})
+    Company.objects.update_or_create(
+        pk=Company.current().pk, defaults={"fiscal_year_start_month": 4}
+    )
     d = org
     d.acme = f.account(org.owner, name="Acme", industry="Energy")
     d.globex = f.account(org.owner, name="Globex", industry="Banking")
@@ -44,9 +46,18 @@ def data(org):
     d.o3 = opp(org.owner, d.acme, "O3", "Closed Won", "300", D(2026, 3, 31), "Closed", True, True)
     d.o4 = opp(org.owner, d.acme, "O4", "Closed Lost", "50", D(2026, 4, 1), "Omitted", True, False)
     d.t1 = opp(org.teammate, d.initech, "T1", "Prospecting", "1000", D(2026, 7, 1), "Pipeline")
-    d.t2 = opp(org.teammate, d.initech, "T2", "Closed Won", "500", D(2026, 5, 5), "Closed", True, True)
+    d.t2 = opp(
+        org.teammate, d.initech, "T2", "Closed Won", "500", D(2026, 5, 5), "Closed", True, True
+    )
     d.t3 = opp(
-        org.teammate, d.initech, "T3", "Proposal/Price Quote", "700", D(2026, 9, 30), "Best Case", age_days=5
+        org.teammate,
+        d.initech,
+        "T3",
+        "Proposal/Price Quote",
+        "700",
+        D(2026, 9, 30),
+        "Best Case",
+        age_days=5,
     )
     now = timezone.now()
     for record, days_ago in ((d.o1, 10), (d.o2, 40)):

@@ -29,7 +29,10 @@ def prepared(report):
 
 def flat(result):
     """{label: (count, first summary)} for the top-level groups."""
-    return {g["labels"][0]: (g["count"], g["values"][0] if g["values"] else None) for g in result["groups"]}
+    return {
+        g["labels"][0]: (g["count"], g["values"][0] if g["values"] else None)
+        for g in result["groups"]
+    }
 
 
 def test_install_is_idempotent(data):
@@ -49,14 +52,20 @@ def test_opportunity_pipeline_admin(data, reports):
     prospecting = next(g for g in result["groups"] if g["labels"][0] == "Prospecting")
     by_owner = {c["keys"][1]: c["values"][0] for c in prospecting["children"]}
     assert by_owner == {data.owner.pk: Decimal("100"), data.teammate.pk: Decimal("1000")}
-    assert {c["labels"][1] for c in prospecting["children"]} == {data.owner.full_name, data.teammate.full_name}
+    assert {c["labels"][1] for c in prospecting["children"]} == {
+        data.owner.full_name,
+        data.teammate.full_name,
+    }
     assert result["total"] == {"count": 4, "values": [Decimal("2000")]}
 
 
 def test_opportunity_pipeline_rep_sees_only_own_totals(data, reports):
     p = prepared(reports["opportunity_pipeline"])
     result = summary(p, data.owner, APRIL)
-    assert flat(result) == {"Negotiation/Review": (1, Decimal("200")), "Prospecting": (1, Decimal("100"))}
+    assert flat(result) == {
+        "Negotiation/Review": (1, Decimal("200")),
+        "Prospecting": (1, Decimal("100")),
+    }
     assert result["total"] == {"count": 2, "values": [Decimal("300")]}
     # The manager above both reps sees both; the outsider in another branch sees nothing.
     assert summary(p, data.manager, APRIL)["total"]["values"] == [Decimal("2000")]
@@ -67,7 +76,10 @@ def test_closed_opportunities_by_fiscal_quarter_april(data, reports):
     result = summary(prepared(reports["closed_opportunities"]), data.admin, APRIL)
     assert flat(result) == {"FY2025 Q4": (1, Decimal("300")), "FY2026 Q1": (2, Decimal("550"))}
     q1 = result["groups"][1]
-    assert {c["labels"][1]: c["values"][0] for c in q1["children"]} == {"No": Decimal("50"), "Yes": Decimal("500")}
+    assert {c["labels"][1]: c["values"][0] for c in q1["children"]} == {
+        "No": Decimal("50"),
+        "Yes": Decimal("500"),
+    }
 
 
 def test_closed_opportunities_by_fiscal_quarter_january(data, reports):
@@ -80,7 +92,8 @@ def test_quarterly_forecast_summary(data, reports):
     categories = [c["labels"][0] for c in result["columns"]]
     assert categories == ["Best Case", "Closed", "Commit", "Pipeline"]
     table = {
-        r["labels"][0]: [cell["values"][0] if cell else None for cell in r["cells"]] for r in result["rows"]
+        r["labels"][0]: [cell["values"][0] if cell else None for cell in r["cells"]]
+        for r in result["rows"]
     }
     assert table == {
         "FY2025 Q4": [None, Decimal("300"), None, None],
@@ -108,7 +121,10 @@ def test_lead_source(data, reports):
 
 def test_account_owners(data, reports):
     result = summary(prepared(reports["account_owners"]), data.admin, APRIL)
-    assert {g["keys"][0]: g["count"] for g in result["groups"]} == {data.owner.pk: 2, data.teammate.pk: 1}
+    assert {g["keys"][0]: g["count"] for g in result["groups"]} == {
+        data.owner.pk: 2,
+        data.teammate.pk: 1,
+    }
     assert summary(prepared(reports["account_owners"]), data.teammate, APRIL)["total"]["count"] == 1
 
 

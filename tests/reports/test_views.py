@@ -29,14 +29,24 @@ def test_home_lists_public_and_own_reports(client, data, standard):
     html = login(client, data.owner).get("/reports/").content.decode()
     assert "Opportunity Pipeline" in html and mine.name in html
     assert "Teammate private" not in html
-    assert client.get(f"/reports/{Report.objects.get(name='Teammate private').pk}/").status_code == 404
+    assert (
+        client.get(f"/reports/{Report.objects.get(name='Teammate private').pk}/").status_code == 404
+    )
 
 
 def test_pipeline_page_shows_only_the_reps_totals(client, data, standard):
-    html = login(client, data.owner).get(f"/reports/{standard['opportunity_pipeline'].pk}/").content.decode()
+    html = (
+        login(client, data.owner)
+        .get(f"/reports/{standard['opportunity_pipeline'].pk}/")
+        .content.decode()
+    )
     assert 'id="grand-total"' in html
     assert "300" in html and "2,000" not in html and "2000" not in html
-    html = login(client, data.admin).get(f"/reports/{standard['opportunity_pipeline'].pk}/").content.decode()
+    html = (
+        login(client, data.admin)
+        .get(f"/reports/{standard['opportunity_pipeline'].pk}/")
+        .content.decode()
+    )
     assert "2,000" in html or "2000" in html
 
 
@@ -49,13 +59,21 @@ def test_drill_down_from_a_group_to_its_rows(client, data, standard):
     assert 'id="report-table"' in html
     assert ">O1<" in html and ">T1<" in html and ">O2<" not in html
     # Drilling into a fiscal quarter of Closed Opportunities.
-    drill = json.dumps([{"field": "close_date", "date_group": "fiscal_quarter", "key": "2026-04-01"}])
-    html = client.get(f"/reports/{standard['closed_opportunities'].pk}/", {"drill": drill}).content.decode()
+    drill = json.dumps(
+        [{"field": "close_date", "date_group": "fiscal_quarter", "key": "2026-04-01"}]
+    )
+    html = client.get(
+        f"/reports/{standard['closed_opportunities'].pk}/", {"drill": drill}
+    ).content.decode()
     assert ">O4<" in html and ">T2<" in html and ">O3<" not in html
 
 
 def test_summary_page_links_groups_to_their_rows(client, data, standard):
-    html = login(client, data.admin).get(f"/reports/{standard['closed_opportunities'].pk}/").content.decode()
+    html = (
+        login(client, data.admin)
+        .get(f"/reports/{standard['closed_opportunities'].pk}/")
+        .content.decode()
+    )
     assert "drill=" in html and "FY2026 Q1" in html
 
 
@@ -96,7 +114,9 @@ def test_builder_preview_and_save(client, data):
     response = client.post("/reports/new/opportunity_account/", {**post, "save": "1"})
     report = Report.objects.get(name="Energy deals")
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
-    assert report.owner == data.owner and report.definition["groupings"] == [{"field": "stage", "date_group": ""}]
+    assert report.owner == data.owner and report.definition["groupings"] == [
+        {"field": "stage", "date_group": ""}
+    ]
 
 
 def test_wrong_typed_filter_names_the_field(client, data):
@@ -114,12 +134,19 @@ def test_wrong_typed_filter_names_the_field(client, data):
     response = client.post("/reports/new/opportunity/", {**post, "save": "1"})
     assert response.status_code == 200 and not Report.objects.filter(name="Bad").exists()
     assert "Amount" in response.content.decode()
-    bad_date = {**post, "filter_0_field": "close_date", "filter_0_op": "equals", "filter_0_value": "NEXT_DECADE"}
+    bad_date = {
+        **post,
+        "filter_0_field": "close_date",
+        "filter_0_op": "equals",
+        "filter_0_value": "NEXT_DECADE",
+    }
     assert "Close date" in client.post("/reports/preview/opportunity/", bad_date).content.decode()
 
 
 def test_saved_report_with_deleted_custom_field_opens_and_names_the_column(client, data):
-    region = CustomField.objects.create(object_name="opportunity", name="region", label="Region", field_type="text")
+    region = CustomField.objects.create(
+        object_name="opportunity", name="region", label="Region", field_type="text"
+    )
     report = Report.objects.create(
         name="By region",
         report_type="opportunity",
@@ -138,12 +165,16 @@ def test_saved_report_with_deleted_custom_field_opens_and_names_the_column(clien
 
 
 def test_custom_field_columns_and_sums(client, data):
-    CustomField.objects.create(object_name="opportunity", name="score", label="Score", field_type="number")
+    CustomField.objects.create(
+        object_name="opportunity", name="score", label="Score", field_type="number"
+    )
     type(data.o1).objects.unrestricted().filter(pk=data.o1.pk).update(custom={"score": 7})
     type(data.o2).objects.unrestricted().filter(pk=data.o2.pk).update(custom={"score": 5})
     from tandem.reports.engine import prepare, summary
 
-    p = prepare("opportunity", {"format": "summary", "summaries": [{"field": "custom.score", "agg": "sum"}]})
+    p = prepare(
+        "opportunity", {"format": "summary", "summaries": [{"field": "custom.score", "agg": "sum"}]}
+    )
     assert summary(p, data.owner)["total"]["values"] == [12]
 
 
@@ -165,7 +196,11 @@ def test_xlsx_export(client, data):
         report_type="opportunity_account",
         owner=data.manager,
         visibility=PUBLIC,
-        definition={"format": "tabular", "columns": ["name", "amount", "close_date", "owner__name"], "sort": "name"},
+        definition={
+            "format": "tabular",
+            "columns": ["name", "amount", "close_date", "owner__name"],
+            "sort": "name",
+        },
     )
     login(client, data.owner)
     response = client.get(f"/reports/{report.pk}/export.xlsx")
@@ -178,12 +213,17 @@ def test_xlsx_export(client, data):
 
 
 def test_csv_neutralises_formulas(client, data):
-    f.opportunity(data.owner, name="=HYPERLINK(\"x\")")
+    f.opportunity(data.owner, name='=HYPERLINK("x")')
     report = Report.objects.create(
-        name="Names", report_type="opportunity", owner=data.owner, definition={"columns": ["name"], "sort": "name"}
+        name="Names",
+        report_type="opportunity",
+        owner=data.owner,
+        definition={"columns": ["name"], "sort": "name"},
     )
     login(client, data.owner)
-    body = b"".join(client.get(f"/reports/{report.pk}/export.csv").streaming_content).decode("utf-8-sig")
+    body = b"".join(client.get(f"/reports/{report.pk}/export.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
     assert "'=HYPERLINK" in body
 
 
