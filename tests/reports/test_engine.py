@@ -109,8 +109,8 @@ def test_grouping_by_a_lookup_field_and_unique_count(data):
     )
     result = summary(p, data.admin, Context(D(2026, 5, 15), 4))
     assert {g["labels"][0]: (g["count"], g["values"]) for g in result["groups"]} == {
-        "Banking": (1, [1, Decimal("200")]),
-        "Energy": (6, [2, Decimal("1000")]),
+        "Banking": (1, [1, Decimal(200)]),
+        "Energy": (6, [2, Decimal(1000)]),
     }
 
 

@@ -45,46 +45,46 @@ def test_install_is_idempotent(data):
 def test_opportunity_pipeline_admin(data, reports):
     result = summary(prepared(reports["opportunity_pipeline"]), data.admin, APRIL)
     assert flat(result) == {
-        "Negotiation/Review": (1, Decimal("200")),
-        "Proposal/Price Quote": (1, Decimal("700")),
-        "Prospecting": (2, Decimal("1100")),
+        "Negotiation/Review": (1, Decimal(200)),
+        "Proposal/Price Quote": (1, Decimal(700)),
+        "Prospecting": (2, Decimal(1100)),
     }
     prospecting = next(g for g in result["groups"] if g["labels"][0] == "Prospecting")
     by_owner = {c["keys"][1]: c["values"][0] for c in prospecting["children"]}
-    assert by_owner == {data.owner.pk: Decimal("100"), data.teammate.pk: Decimal("1000")}
+    assert by_owner == {data.owner.pk: Decimal(100), data.teammate.pk: Decimal(1000)}
     assert {c["labels"][1] for c in prospecting["children"]} == {
         data.owner.full_name,
         data.teammate.full_name,
     }
-    assert result["total"] == {"count": 4, "values": [Decimal("2000")]}
+    assert result["total"] == {"count": 4, "values": [Decimal(2000)]}
 
 
 def test_opportunity_pipeline_rep_sees_only_own_totals(data, reports):
     p = prepared(reports["opportunity_pipeline"])
     result = summary(p, data.owner, APRIL)
     assert flat(result) == {
-        "Negotiation/Review": (1, Decimal("200")),
-        "Prospecting": (1, Decimal("100")),
+        "Negotiation/Review": (1, Decimal(200)),
+        "Prospecting": (1, Decimal(100)),
     }
-    assert result["total"] == {"count": 2, "values": [Decimal("300")]}
+    assert result["total"] == {"count": 2, "values": [Decimal(300)]}
     # The manager above both reps sees both; the outsider in another branch sees nothing.
-    assert summary(p, data.manager, APRIL)["total"]["values"] == [Decimal("2000")]
+    assert summary(p, data.manager, APRIL)["total"]["values"] == [Decimal(2000)]
     assert summary(p, data.outsider, APRIL)["total"] == {"count": 0, "values": [None]}
 
 
 def test_closed_opportunities_by_fiscal_quarter_april(data, reports):
     result = summary(prepared(reports["closed_opportunities"]), data.admin, APRIL)
-    assert flat(result) == {"FY2025 Q4": (1, Decimal("300")), "FY2026 Q1": (2, Decimal("550"))}
+    assert flat(result) == {"FY2025 Q4": (1, Decimal(300)), "FY2026 Q1": (2, Decimal(550))}
     q1 = result["groups"][1]
     assert {c["labels"][1]: c["values"][0] for c in q1["children"]} == {
-        "No": Decimal("50"),
-        "Yes": Decimal("500"),
+        "No": Decimal(50),
+        "Yes": Decimal(500),
     }
 
 
 def test_closed_opportunities_by_fiscal_quarter_january(data, reports):
     result = summary(prepared(reports["closed_opportunities"]), data.admin, JANUARY)
-    assert flat(result) == {"FY2026 Q1": (1, Decimal("300")), "FY2026 Q2": (2, Decimal("550"))}
+    assert flat(result) == {"FY2026 Q1": (1, Decimal(300)), "FY2026 Q2": (2, Decimal(550))}
 
 
 def test_quarterly_forecast_summary(data, reports):
@@ -96,20 +96,20 @@ def test_quarterly_forecast_summary(data, reports):
         for r in result["rows"]
     }
     assert table == {
-        "FY2025 Q4": [None, Decimal("300"), None, None],
-        "FY2026 Q1": [None, Decimal("500"), Decimal("200"), Decimal("100")],
-        "FY2026 Q2": [Decimal("700"), None, None, Decimal("1000")],
+        "FY2025 Q4": [None, Decimal(300), None, None],
+        "FY2026 Q1": [None, Decimal(500), Decimal(200), Decimal(100)],
+        "FY2026 Q2": [Decimal(700), None, None, Decimal(1000)],
     }
     assert [c["values"][0] for c in result["columns"]] == [
-        Decimal("700"),
-        Decimal("800"),
-        Decimal("200"),
-        Decimal("1100"),
+        Decimal(700),
+        Decimal(800),
+        Decimal(200),
+        Decimal(1100),
     ]
-    assert result["total"]["values"] == [Decimal("2800")]
+    assert result["total"]["values"] == [Decimal(2800)]
     # The rep's forecast holds only the rep's deals.
     rep = matrix(prepared(reports["quarterly_forecast_summary"]), data.owner, APRIL)
-    assert rep["total"]["values"] == [Decimal("600")]
+    assert rep["total"]["values"] == [Decimal(600)]
 
 
 def test_lead_source(data, reports):
