@@ -30,7 +30,9 @@ def _stage(value: str) -> PicklistValue:
         object_name="opportunity", field_name="stage", value=value, is_active=True
     ).first()
     if row is None:
-        raise ValidationError({"stage": _("“%(value)s” is not an opportunity stage.") % {"value": value}})
+        raise ValidationError(
+            {"stage": _("“%(value)s” is not an opportunity stage.") % {"value": value}}
+        )
     return row
 
 
@@ -63,7 +65,10 @@ def move_to_stage(user, opportunity, stage: str, loss_reason: str = "", competit
             )
         if loss_reason not in LossReason.values:
             raise ValidationError(
-                {"loss_reason": _("Loss reason: “%(value)s” is not a loss reason.") % {"value": loss_reason}}
+                {
+                    "loss_reason": _("Loss reason: “%(value)s” is not a loss reason.")
+                    % {"value": loss_reason}
+                }
             )
         if len(competitor) > 255:
             raise ValidationError({"competitor": _("Competitor: at most 255 characters.")})
@@ -78,7 +83,17 @@ def move_to_stage(user, opportunity, stage: str, loss_reason: str = "", competit
         else:
             OpportunityLoss.objects.filter(opportunity=record).delete()
     opportunity.__dict__.update(
-        {k: getattr(record, k) for k in ("stage", "probability", "forecast_category", "is_closed", "is_won", "updated_at")}
+        {
+            k: getattr(record, k)
+            for k in (
+                "stage",
+                "probability",
+                "forecast_category",
+                "is_closed",
+                "is_won",
+                "updated_at",
+            )
+        }
     )
     return record
 
@@ -96,7 +111,12 @@ def add_contact_role(user, opportunity, contact, role: str, is_primary: bool = F
         if not Contact.objects.visible_to(user, "read").filter(pk=contact.pk).exists():
             raise ValidationError({"contact": _("Contact: choose a contact you can see.")})
         if record.contact_roles.filter(contact=contact).exists():
-            raise ValidationError({"contact": _("Contact: %(name)s already has a role on this opportunity.") % {"name": contact}})
+            raise ValidationError(
+                {
+                    "contact": _("Contact: %(name)s already has a role on this opportunity.")
+                    % {"name": contact}
+                }
+            )
         has_primary = record.contact_roles.filter(is_primary=True).exists()
         if is_primary and has_primary:
             record.contact_roles.filter(is_primary=True).update(is_primary=False)

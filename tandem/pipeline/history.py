@@ -62,12 +62,16 @@ def time_in_stage(opportunity_ids, now: datetime | None = None) -> dict[int, dic
     if not ids:
         return {}
     now = now or timezone.now()
-    created = Opportunity.objects.unrestricted().filter(pk__in=ids).values_list(
-        "pk",
-        F("created_at"),
-        Value("", output_field=CharField()),
-        F("stage"),
-        Value(0),
+    created = (
+        Opportunity.objects.unrestricted()
+        .filter(pk__in=ids)
+        .values_list(
+            "pk",
+            F("created_at"),
+            Value("", output_field=CharField()),
+            F("stage"),
+            Value(0),
+        )
     )
     changes = FieldHistory.objects.filter(
         object_name="opportunity", record_id__in=ids, field_name="stage"
@@ -94,7 +98,11 @@ def time_in_stage(opportunity_ids, now: datetime | None = None) -> dict[int, dic
 
 def stage_spells(opportunity, now: datetime | None = None) -> list[StageSpell]:
     """The opportunity's stays in stages, oldest first, for its record page."""
-    changes = FieldHistory.objects.filter(
-        object_name="opportunity", record_id=opportunity.pk, field_name="stage"
-    ).order_by("changed_at", "id").values_list("changed_at", "old_value", "new_value")
+    changes = (
+        FieldHistory.objects.filter(
+            object_name="opportunity", record_id=opportunity.pk, field_name="stage"
+        )
+        .order_by("changed_at", "id")
+        .values_list("changed_at", "old_value", "new_value")
+    )
     return _spells(opportunity.created_at, opportunity.stage, list(changes), now or timezone.now())

@@ -53,23 +53,45 @@ def _errors_of(exc) -> dict:
 
 
 class BoardFilter(forms.Form):
-    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=User.objects.none(), required=False)
-    role = forms.ModelChoiceField(label=gettext_lazy("Team (role and below)"), queryset=Role.objects.none(), required=False)
-    partner = forms.ModelChoiceField(label=gettext_lazy("Partner"), queryset=Account.objects.none(), required=False)
-    close_from = forms.DateField(label=gettext_lazy("Close date from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    close_to = forms.DateField(label=gettext_lazy("Close date to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Owner"), queryset=User.objects.none(), required=False
+    )
+    role = forms.ModelChoiceField(
+        label=gettext_lazy("Team (role and below)"), queryset=Role.objects.none(), required=False
+    )
+    partner = forms.ModelChoiceField(
+        label=gettext_lazy("Partner"), queryset=Account.objects.none(), required=False
+    )
+    close_from = forms.DateField(
+        label=gettext_lazy("Close date from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    close_to = forms.DateField(
+        label=gettext_lazy("Close date to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = pickable_users(user).order_by("last_name", "first_name")
         self.fields["owner"].label_from_instance = lambda u: u.full_name
-        self.fields["role"].queryset = Role.objects.filter(partner_account__isnull=True).order_by("name")
-        self.fields["partner"].queryset = Account.objects.visible_to(user, "read").filter(is_partner=True).order_by("name")
+        self.fields["role"].queryset = Role.objects.filter(partner_account__isnull=True).order_by(
+            "name"
+        )
+        self.fields["partner"].queryset = (
+            Account.objects.visible_to(user, "read").filter(is_partner=True).order_by("name")
+        )
         if user.is_external:
             del self.fields["role"]
             del self.fields["partner"]
         for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
 
     def clean(self):
         data = super().clean()
@@ -111,15 +133,19 @@ def board(request):
     }
     cards: dict[str, list] = {s.value: [] for s in open_stages}
     editable = set(
-        Opportunity.objects.visible_to(request.user, "edit").filter(pk__in=qs.values("pk")).values_list("pk", flat=True)
+        Opportunity.objects.visible_to(request.user, "edit")
+        .filter(pk__in=qs.values("pk"))
+        .values_list("pk", flat=True)
     )
+    currency = Company.current().currency
     for opp in qs.select_related("owner", "account").order_by("close_date", "pk"):
         column = cards[opp.stage]
         if len(column) < CARDS_PER_COLUMN:
             opp.can_move = opp.pk in editable
-            opp.amount_display = money(opp.amount, opp.currency) if opp.amount is not None else ""
+            opp.amount_display = (
+                money(opp.amount, opp.currency or currency) if opp.amount is not None else ""
+            )
             column.append(opp)
-    currency = Company.current().currency
     columns = [
         {
             "stage": s,
@@ -153,7 +179,9 @@ def _wants_json(request) -> bool:
 
 def _back(request, default):
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return default
 
@@ -178,7 +206,9 @@ def move(request, pk):
         errors = _errors_of(exc)
         text = " ".join(_messages_of(exc))
         if _wants_json(request):
-            return JsonResponse({"ok": False, "message": text, "errors": errors}, status=400 if errors else 403)
+            return JsonResponse(
+                {"ok": False, "message": text, "errors": errors}, status=400 if errors else 403
+            )
         if "loss_reason" in errors:
             url = reverse("pipeline:close_lost", args=[pk]) + f"?stage={stage}"
             messages.error(request, text)
@@ -203,7 +233,9 @@ def move(request, pk):
 class LossForm(forms.Form):
     stage = forms.ChoiceField(label=gettext_lazy("Stage"))
     loss_reason = forms.ChoiceField(
-        label=gettext_lazy("Loss reason"), choices=[("", "---------"), *LossReason.choices], required=False
+        label=gettext_lazy("Loss reason"),
+        choices=[("", "---------"), *LossReason.choices],
+        required=False,
     )
     competitor = forms.CharField(label=gettext_lazy("Competitor"), max_length=255, required=False)
     next = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -215,7 +247,9 @@ class LossForm(forms.Form):
         ]
         for name, field in self.fields.items():
             if name != "next":
-                field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = (
+                    "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                )
 
 
 @login_required
@@ -273,7 +307,9 @@ class ContactRoleForm(forms.Form):
 
     def __init__(self, *args, user, opportunity, **kwargs):
         super().__init__(*args, **kwargs)
-        visible = Contact.objects.visible_to(user, "read").exclude(opportunity_roles__opportunity=opportunity)
+        visible = Contact.objects.visible_to(user, "read").exclude(
+            opportunity_roles__opportunity=opportunity
+        )
         if opportunity.account_id:
             # The deal's account's contacts first; others the user can see after them.
             visible = visible.order_by(
@@ -317,8 +353,11 @@ def contact_role_add(request, pk):
     data = form.cleaned_data
     _run(
         request,
-        lambda: actions.add_contact_role(request.user, opportunity, data["contact"], data["role"], data["is_primary"]),
-        _("%(name)s added as %(role)s.") % {"name": data["contact"], "role": ContactRole(data["role"]).label},
+        lambda: actions.add_contact_role(
+            request.user, opportunity, data["contact"], data["role"], data["is_primary"]
+        ),
+        _("%(name)s added as %(role)s.")
+        % {"name": data["contact"], "role": ContactRole(data["role"]).label},
     )
     return redirect(opportunity.get_absolute_url())
 
@@ -327,7 +366,11 @@ def contact_role_add(request, pk):
 @require_POST
 def contact_role_primary(request, pk, role_id):
     opportunity = _opportunity_for_edit(request, pk)
-    _run(request, lambda: actions.make_primary(request.user, opportunity, role_id), _("Primary contact changed."))
+    _run(
+        request,
+        lambda: actions.make_primary(request.user, opportunity, role_id),
+        _("Primary contact changed."),
+    )
     return redirect(opportunity.get_absolute_url())
 
 
@@ -335,7 +378,11 @@ def contact_role_primary(request, pk, role_id):
 @require_POST
 def contact_role_remove(request, pk, role_id):
     opportunity = _opportunity_for_edit(request, pk)
-    _run(request, lambda: actions.remove_contact_role(request.user, opportunity, role_id), _("Contact role removed."))
+    _run(
+        request,
+        lambda: actions.remove_contact_role(request.user, opportunity, role_id),
+        _("Contact role removed."),
+    )
     return redirect(opportunity.get_absolute_url())
 
 
@@ -355,6 +402,12 @@ def _human(delta: datetime.timedelta) -> str:
 
 def stage_history_panel(request, record):
     """Stage, amount, probability and close date changes, and time spent in each stage."""
+    from tandem.core.history import tracked_specs
+
+    labels = {spec.name: spec.label for spec in tracked_specs(registry.get("opportunity"))}
+    changes = pipeline_changes(record)
+    for change in changes:
+        change.field_label = labels.get(change.field_name, change.field_name)
     spells = stage_spells(record)
     totals: dict[str, datetime.timedelta] = {}
     for spell in spells:
@@ -362,7 +415,7 @@ def stage_history_panel(request, record):
     return {
         "template": "pipeline/stage_history_panel.html",
         "record": record,
-        "changes": pipeline_changes(record),
+        "changes": changes,
         "spells": [(s, _human(s.duration)) for s in spells],
         "totals": [(stage, _human(d)) for stage, d in totals.items()],
         "loss": OpportunityLoss.objects.filter(opportunity=record).first(),
@@ -377,7 +430,9 @@ def contact_roles_panel(request, record):
         "template": "pipeline/contact_roles_panel.html",
         "record": record,
         # Roles of contacts the user cannot see are counted, never named.
-        "roles": list(record.contact_roles.filter(contact__in=visible_contacts).select_related("contact")),
+        "roles": list(
+            record.contact_roles.filter(contact__in=visible_contacts).select_related("contact")
+        ),
         "hidden": record.contact_roles.exclude(contact__in=visible_contacts).count(),
         "form": ContactRoleForm(user=request.user, opportunity=record) if can_edit else None,
         "can_edit": can_edit,

@@ -26,13 +26,22 @@ def pipe(org):
     p = Pipe()
     p.org = org
     p.acme = f.account(org.owner, name="Acme")
-    p.big = f.opportunity(org.owner, p.acme, name="Big deal", amount=Decimal("1000"), stage="Prospecting")
-    p.small = f.opportunity(org.owner, p.acme, name="Small deal", amount=Decimal("250.50"), stage="Prospecting")
+    p.big = f.opportunity(
+        org.owner, p.acme, name="Big deal", amount=Decimal(1000), stage="Prospecting"
+    )
+    p.small = f.opportunity(
+        org.owner, p.acme, name="Small deal", amount=Decimal("250.50"), stage="Prospecting"
+    )
     p.mid = f.opportunity(
-        org.owner, name="Mid deal", amount=Decimal("500"), stage="Qualification",
+        org.owner,
+        name="Mid deal",
+        amount=Decimal(500),
+        stage="Qualification",
         close_date=TODAY + datetime.timedelta(days=90),
     )
-    p.theirs = f.opportunity(org.teammate, name="Teammate deal", amount=Decimal("70"), stage="Prospecting")
-    p.won = f.opportunity(org.owner, name="Won deal", amount=Decimal("9"), stage="Closed Won")
+    p.theirs = f.opportunity(
+        org.teammate, name="Teammate deal", amount=Decimal(70), stage="Prospecting"
+    )
+    p.won = f.opportunity(org.owner, name="Won deal", amount=Decimal(9), stage="Closed Won")
     share_record(org.owner, p.big, TARGET_USER, org.outsider.pk, READ)
     return p

@@ -41,7 +41,7 @@ def test_columns_follow_setup_order(client, pipe):
 def test_outsider_sees_only_the_shared_deal_and_cannot_move_it(client, pipe):
     response, cols = _columns(client, pipe.org.outsider)
     assert _names(cols["Prospecting"]) == ["Big deal"]
-    assert cols["Prospecting"]["total"] == Decimal("1000")
+    assert cols["Prospecting"]["total"] == Decimal(1000)
     assert cols["Qualification"]["count"] == 0
     assert not cols["Prospecting"]["cards"][0].can_move
     assert 'class="move-form' not in response.content.decode()
@@ -69,21 +69,29 @@ def test_filters_owner_role_close_date(client, pipe):
 
 
 def test_bad_date_range_is_named(client, pipe):
-    response, _cols = _columns(client, pipe.org.owner, close_from="2030-01-10", close_to="2030-01-01")
+    response, _cols = _columns(
+        client, pipe.org.owner, close_from="2030-01-10", close_to="2030-01-01"
+    )
     assert "Close date to: must be on or after the start date." in response.content.decode()
 
 
 @pytest.fixture
 def partner_deal(pipe):
-    from tandem.partners.actions import enable_partner_account, enable_partner_management, enable_partner_user
+    from tandem.partners.actions import (
+        enable_partner_account,
+        enable_partner_management,
+        enable_partner_user,
+    )
 
     org = pipe.org
     enable_partner_management(org.admin, {})
     account = f.account(org.manager, name="Northwind")
     enable_partner_account(org.manager, account)
     contact = f.contact(org.manager, account, last_name="Rep", email="rep@northwind.example")
-    partner_user, _password = enable_partner_user(org.manager, contact, email=contact.email, first_name="Pat", last_name="Rep")
-    deal = f.opportunity(partner_user, name="Partner deal", amount=Decimal("42"))
+    partner_user, _password = enable_partner_user(
+        org.manager, contact, email=contact.email, first_name="Pat", last_name="Rep"
+    )
+    deal = f.opportunity(partner_user, name="Partner deal", amount=Decimal(42))
     return account, deal
 
 
@@ -104,7 +112,7 @@ def test_board_query_count_does_not_grow_with_cards(client, pipe, django_assert_
     client.force_login(pipe.org.owner)
     client.get(reverse("pipeline:board"))
     for _ in range(20):
-        f.opportunity(pipe.org.owner, amount=Decimal("1"))
+        f.opportunity(pipe.org.owner, amount=Decimal(1))
     with django_assert_max_num_queries(30):
         response = client.get(reverse("pipeline:board"))
     assert response.context["columns"][0]["count"] == 22

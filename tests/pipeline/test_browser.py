@@ -27,11 +27,15 @@ def _stage(opp):
 
 def _moved(opp, old, new):
     return FieldHistory.objects.filter(
-        object_name="opportunity", record_id=opp.pk, field_name="stage", old_value=old, new_value=new
+        object_name="opportunity",
+        record_id=opp.pk,
+        field_name="stage",
+        old_value=old,
+        new_value=new,
     ).exists()
 
 
-def test_drag_a_card_to_another_stage(browse, pipe):
+def test_drag_a_card_to_another_stage(browse, pipe):  # noqa: F811
     page = browse.signed_in(pipe.org.owner)
     page.goto("/pipeline/")
     qualification = _column(page, "Qualification")
@@ -47,12 +51,12 @@ def test_drag_a_card_to_another_stage(browse, pipe):
 
     # The stage history panel on the record page shows the change, by whom.
     page.goto(pipe.big.get_absolute_url())
-    row = page.locator('#stage-history tr[data-field="stage"]')
+    row = page.locator('#stage-history li[data-field="stage"]')
     expect(row).to_contain_text("Qualification")
     expect(row).to_contain_text(pipe.org.owner.full_name)
 
 
-def test_move_with_the_keyboard_and_close_as_lost(browse, pipe):
+def test_move_with_the_keyboard_and_close_as_lost(browse, pipe):  # noqa: F811
     page = browse.signed_in(pipe.org.owner)
     page.goto("/pipeline/")
     select = page.get_by_label("Stage of Small deal")
@@ -60,8 +64,12 @@ def test_move_with_the_keyboard_and_close_as_lost(browse, pipe):
     select.select_option("Needs Analysis")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(_column(page, "Needs Analysis").locator(".pipeline-card", has_text="Small deal")).to_be_visible()
-    expect(page.locator("#pipeline-status")).to_have_text(re.compile("Small deal moved to Needs Analysis"))
+    expect(
+        _column(page, "Needs Analysis").locator(".pipeline-card", has_text="Small deal")
+    ).to_be_visible()
+    expect(page.locator("#pipeline-status")).to_have_text(
+        re.compile("Small deal moved to Needs Analysis")
+    )
     assert _stage(pipe.small) == "Needs Analysis"
     assert _moved(pipe.small, "Prospecting", "Needs Analysis")
 
@@ -78,13 +86,15 @@ def test_move_with_the_keyboard_and_close_as_lost(browse, pipe):
     dialog.get_by_label("Competitor").fill("Globex")
     dialog.get_by_role("button", name="Close as Lost").click()
     expect(dialog).to_be_hidden()
-    expect(_column(page, "Closed Lost").locator(".pipeline-card", has_text="Mid deal")).to_be_visible()
+    expect(
+        _column(page, "Closed Lost").locator(".pipeline-card", has_text="Mid deal")
+    ).to_be_visible()
     assert _stage(pipe.mid) == "Closed Lost"
     loss = OpportunityLoss.objects.get(opportunity=pipe.mid)
     assert (loss.reason, loss.competitor) == ("Competitor", "Globex")
 
 
-def test_cancelled_loss_snaps_back(browse, pipe):
+def test_cancelled_loss_snaps_back(browse, pipe):  # noqa: F811
     page = browse.signed_in(pipe.org.owner)
     page.goto("/pipeline/")
     # The lost column sits off-screen to the right, so this uses the card's stage select.
@@ -93,12 +103,14 @@ def test_cancelled_loss_snaps_back(browse, pipe):
     dialog = page.locator("#loss-modal")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Cancel", exact=True).last.click()
-    expect(_column(page, "Prospecting").locator(".pipeline-card", has_text="Big deal")).to_be_visible()
+    expect(
+        _column(page, "Prospecting").locator(".pipeline-card", has_text="Big deal")
+    ).to_be_visible()
     expect(page.locator("#pipeline-alert")).to_contain_text("needs a loss reason")
     assert _stage(pipe.big) == "Prospecting"
 
 
-def test_read_only_card_cannot_be_moved_and_board_scrolls_on_a_phone(browse, pipe):
+def test_read_only_card_cannot_be_moved_and_board_scrolls_on_a_phone(browse, pipe):  # noqa: F811
     page = browse.signed_in(pipe.org.outsider, viewport=PHONE)
     page.goto("/pipeline/")
     card = _card(page, "Big deal")
@@ -108,5 +120,30 @@ def test_read_only_card_cannot_be_moved_and_board_scrolls_on_a_phone(browse, pip
     assert board.evaluate("el => el.scrollWidth > el.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     card.locator(".card-owner").drag_to(_column(page, "Qualification"))
-    expect(_column(page, "Prospecting").locator(".pipeline-card", has_text="Big deal")).to_be_visible()
+    expect(
+        _column(page, "Prospecting").locator(".pipeline-card", has_text="Big deal")
+    ).to_be_visible()
     assert _stage(pipe.big) == "Prospecting"
+
+
+def test_refused_move_snaps_back_with_the_reason(browse, pipe):  # noqa: F811
+    from tandem.access.models import READ, READ_WRITE, RecordShare
+
+    org = pipe.org
+    share = RecordShare.objects.get(
+        object_name="opportunity", record_id=pipe.big.pk, target_id=org.outsider.pk
+    )
+    RecordShare.objects.filter(pk=share.pk).update(access_level=READ_WRITE)
+    page = browse.signed_in(org.outsider)
+    page.goto("/pipeline/")
+    expect(_card(page, "Big deal").locator("select")).to_have_count(1)
+    # Someone downgrades the share while the board is open: the next move is refused.
+    RecordShare.objects.filter(pk=share.pk).update(access_level=READ)
+    _card(page, "Big deal").locator(".card-owner").drag_to(_column(page, "Qualification"))
+    expect(page.locator("#pipeline-alert")).to_contain_text("You may not edit this opportunity.")
+    expect(
+        _column(page, "Prospecting").locator(".pipeline-card", has_text="Big deal")
+    ).to_be_visible()
+    expect(page.locator('.pipeline-column[data-stage="Prospecting"] .col-count')).to_have_text("1")
+    assert _stage(pipe.big) == "Prospecting"
+    assert not _moved(pipe.big, "Prospecting", "Qualification")

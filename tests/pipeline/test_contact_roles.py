@@ -14,7 +14,11 @@ from tests.pipeline.conftest import fresh
 
 
 def _primaries(opp):
-    return list(OpportunityContactRole.objects.filter(opportunity=opp, is_primary=True).values_list("contact_id", flat=True))
+    return list(
+        OpportunityContactRole.objects.filter(opportunity=opp, is_primary=True).values_list(
+            "contact_id", flat=True
+        )
+    )
 
 
 @pytest.fixture
@@ -46,9 +50,13 @@ def test_removing_the_primary_promotes_the_oldest(pipe, people):
 
 
 def test_database_refuses_two_primaries(pipe, people):
-    OpportunityContactRole.objects.create(opportunity=pipe.big, contact=people[0], role="Other", is_primary=True)
+    OpportunityContactRole.objects.create(
+        opportunity=pipe.big, contact=people[0], role="Other", is_primary=True
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        OpportunityContactRole.objects.create(opportunity=pipe.big, contact=people[1], role="Other", is_primary=True)
+        OpportunityContactRole.objects.create(
+            opportunity=pipe.big, contact=people[1], role="Other", is_primary=True
+        )
 
 
 def test_bad_role_duplicate_and_invisible_contact_are_named(pipe, people):
@@ -78,7 +86,11 @@ def test_panel_lists_only_visible_contacts(client, pipe, people):
     OpportunityContactRole.objects.create(opportunity=pipe.big, contact=hidden, role="Other")
     client.force_login(pipe.org.owner)
     response = client.get(pipe.big.get_absolute_url())
-    panel = next(p for p in response.context["panels"] if p["template"] == "pipeline/contact_roles_panel.html")
+    panel = next(
+        p
+        for p in response.context["panels"]
+        if p["template"] == "pipeline/contact_roles_panel.html"
+    )
     assert [r.contact_id for r in panel["roles"]] == [people[0].pk]
     assert panel["hidden"] == 1
     choices = list(panel["form"].fields["contact"].queryset)
@@ -102,7 +114,10 @@ def test_panel_views_add_primary_remove(client, pipe, people):
 
 def test_panel_views_hide_invisible_opportunity(client, pipe, people):
     client.force_login(pipe.org.outsider)
-    response = client.post(reverse("pipeline:contact_role_add", args=[pipe.small.pk]), {"contact": people[0].pk, "role": "Other"})
+    response = client.post(
+        reverse("pipeline:contact_role_add", args=[pipe.small.pk]),
+        {"contact": people[0].pk, "role": "Other"},
+    )
     assert response.status_code == 404
 
 
@@ -114,7 +129,7 @@ def test_two_people_make_different_primaries_at_once(pipe, people):
         barrier = threading.Barrier(2)
         errors = []
 
-        def worker(user, role_id):
+        def worker(user, role_id, barrier=barrier, errors=errors):
             close_old_connections()
             try:
                 barrier.wait()

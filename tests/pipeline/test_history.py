@@ -20,7 +20,9 @@ def _at(opp, when):
 
 
 def _date_stage_changes(opp, *whens):
-    rows = FieldHistory.objects.filter(object_name="opportunity", record_id=opp.pk, field_name="stage").order_by("changed_at", "id")
+    rows = FieldHistory.objects.filter(
+        object_name="opportunity", record_id=opp.pk, field_name="stage"
+    ).order_by("changed_at", "id")
     for row, when in zip(rows, whens, strict=True):
         FieldHistory.objects.filter(pk=row.pk).update(changed_at=when)
 
@@ -61,7 +63,10 @@ def test_stage_spells_for_the_record(pipe):
     _date_stage_changes(pipe.mid, T0 + DAY)
     pipe.mid.refresh_from_db()
     spells = stage_spells(pipe.mid, now=T0 + 3 * DAY)
-    assert [(s.stage, s.duration) for s in spells] == [("Qualification", DAY), ("Closed Lost", 2 * DAY)]
+    assert [(s.stage, s.duration) for s in spells] == [
+        ("Qualification", DAY),
+        ("Closed Lost", 2 * DAY),
+    ]
     assert spells[-1].left is None
 
 
@@ -70,10 +75,18 @@ def test_panel_lists_changes_with_who_and_time_in_stage(client, pipe):
     move_to_stage(owner, pipe.big, "Qualification")
     from tandem.core.actions import update_record
 
-    update_record(owner, Opportunity.objects.unrestricted().get(pk=pipe.big.pk), {"amount": 2000, "close_date": datetime.date(2031, 5, 1)})
+    update_record(
+        owner,
+        Opportunity.objects.unrestricted().get(pk=pipe.big.pk),
+        {"amount": 2000, "close_date": datetime.date(2031, 5, 1)},
+    )
     client.force_login(pipe.org.owner)
     response = client.get(pipe.big.get_absolute_url())
-    panel = next(p for p in response.context["panels"] if p["template"] == "pipeline/stage_history_panel.html")
+    panel = next(
+        p
+        for p in response.context["panels"]
+        if p["template"] == "pipeline/stage_history_panel.html"
+    )
     fields = sorted({c.field_name for c in panel["changes"]})
     assert fields == ["amount", "close_date", "probability", "stage"]
     assert all(c.changed_by_id == owner.pk for c in panel["changes"])

@@ -15,8 +15,9 @@ from tests.pipeline.conftest import fresh
 
 def _stage_history(opp):
     return list(
-        FieldHistory.objects.filter(object_name="opportunity", record_id=opp.pk, field_name="stage")
-        .values_list("old_value", "new_value", "changed_by")
+        FieldHistory.objects.filter(
+            object_name="opportunity", record_id=opp.pk, field_name="stage"
+        ).values_list("old_value", "new_value", "changed_by")
     )
 
 
@@ -24,9 +25,15 @@ def test_move_changes_stage_probability_and_history(pipe):
     owner = fresh(pipe.org.owner)
     move_to_stage(owner, pipe.big, "Negotiation/Review")
     big = Opportunity.objects.unrestricted().get(pk=pipe.big.pk)
-    assert (big.stage, big.probability, big.forecast_category) == ("Negotiation/Review", 90, "Commit")
+    assert (big.stage, big.probability, big.forecast_category) == (
+        "Negotiation/Review",
+        90,
+        "Commit",
+    )
     assert _stage_history(big) == [("Prospecting", "Negotiation/Review", owner.pk)]
-    assert FieldHistory.objects.filter(record_id=big.pk, field_name="probability", new_value="90").exists()
+    assert FieldHistory.objects.filter(
+        record_id=big.pk, field_name="probability", new_value="90"
+    ).exists()
 
 
 def test_read_only_user_is_refused_and_nothing_changes(pipe):
@@ -50,7 +57,9 @@ def test_unknown_stage_is_named(pipe):
 def test_lost_needs_a_reason_named_in_the_message(pipe):
     with pytest.raises(ValidationError) as exc:
         move_to_stage(fresh(pipe.org.owner), pipe.big, "Closed Lost")
-    assert exc.value.message_dict["loss_reason"] == ["Loss reason: choose why this opportunity was lost."]
+    assert exc.value.message_dict["loss_reason"] == [
+        "Loss reason: choose why this opportunity was lost."
+    ]
     assert Opportunity.objects.unrestricted().get(pk=pipe.big.pk).stage == "Prospecting"
     with pytest.raises(ValidationError, match="not a loss reason"):
         move_to_stage(fresh(pipe.org.owner), pipe.big, "Closed Lost", loss_reason="Bad luck")
@@ -115,9 +124,23 @@ def test_plain_form_lost_without_reason_goes_to_the_loss_form(client, pipe):
 
 
 def test_plain_form_move_redirects_back(client, pipe):
-    response = _post(client, pipe.org.owner, pipe.big, accept_json=False, stage="Qualification", next="/pipeline/?owner=1")
+    response = _post(
+        client,
+        pipe.org.owner,
+        pipe.big,
+        accept_json=False,
+        stage="Qualification",
+        next="/pipeline/?owner=1",
+    )
     assert response.url == "/pipeline/?owner=1"
-    response = _post(client, pipe.org.owner, pipe.big, accept_json=False, stage="Prospecting", next="https://evil.example/")
+    response = _post(
+        client,
+        pipe.org.owner,
+        pipe.big,
+        accept_json=False,
+        stage="Prospecting",
+        next="https://evil.example/",
+    )
     assert response.url == reverse("pipeline:board")
 
 
@@ -133,7 +156,9 @@ def test_close_as_lost_button_and_form(client, pipe):
     assert response.status_code == 200
     assert "Loss reason: choose why this opportunity was lost." in response.content.decode()
     assert Opportunity.objects.unrestricted().get(pk=pipe.big.pk).stage == "Prospecting"
-    response = client.post(url, {"stage": "Closed Lost", "loss_reason": "Timing", "competitor": "Globex"})
+    response = client.post(
+        url, {"stage": "Closed Lost", "loss_reason": "Timing", "competitor": "Globex"}
+    )
     assert response.status_code == 302
     page = client.get(pipe.big.get_absolute_url()).content.decode()
     assert "Timing" in page and "Globex" in page

@@ -66,6 +66,7 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
       }).then(function (resp) {
+        if (resp.status === 404) return { ok: false, message: "This opportunity no longer exists or you can no longer see it." };
         return resp.json().catch(function () { return { ok: false, message: resp.statusText }; });
       }).then(function (data) {
         card.removeAttribute("aria-busy");
@@ -136,6 +137,8 @@
         filter: "select, button, a, input",
         preventOnFilter: false,
         sort: false,
+        delay: 200,
+        delayOnTouchOnly: true, // on phones a swipe scrolls the board; a long press picks a card up
         animation: 120,
         onEnd: function (evt) {
           if (evt.from === evt.to) return;
