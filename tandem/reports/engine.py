@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Avg,
+    Case,
     CharField,
     Count,
     DateField,
@@ -36,6 +37,7 @@ from django.db.models import (
     Q,
     Sum,
     Value,
+    When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import (
@@ -56,7 +58,7 @@ from django.utils.translation import gettext_lazy
 from tandem.core import registry
 from tandem.core.fields import FieldSpec, get_field
 from tandem.core.filters import condition_q
-from tandem.core.models import Company, FieldHistory
+from tandem.core.models import Company, FieldHistory, PicklistValue
 from tandem.reports import dates
 from tandem.reports.types import USER_FIELDS, ReportType, get_type
 
@@ -73,6 +75,7 @@ AGGREGATES = {
     "count": gettext_lazy("Count"),
     "unique": gettext_lazy("Unique count"),
     "true_count": gettext_lazy("Count of checked"),
+    "true_percent": gettext_lazy("Percent checked"),
 }
 NUMERIC_TYPES = {"number", "currency", "percent"}
 DATE_TYPES = {"date", "datetime"}
@@ -358,7 +361,7 @@ def prepare(report_type: str | ReportType, definition: dict | None) -> Prepared:
                 _("%(field)s: %(agg)s needs a number field.")
                 % {"field": col.label if col else "—", "agg": AGGREGATES[agg]}
             )
-        elif agg == "true_count" and (col is None or col.type != "checkbox"):
+        elif agg in ("true_count", "true_percent") and (col is None or col.type != "checkbox"):
             p.errors.append(
                 _("%(field)s: count of checked needs a checkbox field.")
                 % {"field": col.label if col else "—"}
@@ -487,6 +490,13 @@ def _aggregates(p: Prepared) -> dict:
             out[alias] = Count(col.path, distinct=True)
         elif agg == "true_count":
             out[alias] = Count("pk", filter=Q(**{col.path: True}))
+        elif agg == "true_percent":
+            checked = Case(
+                When(**{col.path: True}, then=Value(100.0)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            out[alias] = Avg(checked)
         else:
             fn = {"sum": Sum, "avg": Avg, "min": Min, "max": Max}[agg]
             out[alias] = fn(
@@ -511,11 +521,33 @@ def _values(row: dict, p: Prepared) -> dict:
     }
 
 
+def _picklist_order(col: Column):
+    """Picklist groups (stages, forecast categories) in the picklist's order, as people expect."""
+    if col.type != "picklist" or col.spec.is_custom:
+        return None
+    values = list(
+        PicklistValue.objects.filter(object_name=col.spec.object_name, field_name=col.spec.name)
+        .order_by("sort_order", "id")
+        .values_list("value", flat=True)
+    )
+    if not values:
+        return None
+    return Case(
+        *[When(**{col.path: v}, then=Value(i)) for i, v in enumerate(values)],
+        default=Value(len(values)),
+        output_field=IntegerField(),
+    )
+
+
 def _grouped(qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context) -> list[dict]:
     """One row per group of `groupings`, aggregated in the database."""
     annotations, order = {}, []
     for i, (col, kind) in enumerate(groupings):
         annotations[f"g{i}"] = _group_expr(col, kind, ctx)
+        picklist = _picklist_order(col) if not kind else None
+        if picklist is not None:
+            annotations[f"o{i}"] = picklist
+            order.append(f"o{i}")
         order.append(f"g{i}")
         if col.is_relation and not kind:
             annotations[f"l{i}"] = col.display()

@@ -55,7 +55,7 @@ def standard_definitions() -> list[dict]:
         {
             "key": "lead_source",
             "name": _("Lead Source"),
-            "description": _("Leads and converted leads by lead source."),
+            "description": _("Leads, converted leads and conversion rate by lead source."),
             "type": "lead",
             "definition": {
                 "format": "summary",
@@ -69,7 +69,10 @@ def standard_definitions() -> list[dict]:
                     "owner__name",
                 ],
                 "groupings": [{"field": "lead_source"}],
-                "summaries": [{"field": "is_converted", "agg": "true_count"}],
+                "summaries": [
+                    {"field": "is_converted", "agg": "true_count"},
+                    {"field": "is_converted", "agg": "true_percent"},
+                ],
                 "chart": {"type": "bar"},
             },
         },

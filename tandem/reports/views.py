@@ -153,6 +153,13 @@ def definition_from_post(post) -> dict:
     return d
 
 
+def _folders_for_saving(user):
+    """A user files reports in their own folders; administrators also in public ones."""
+    if user.is_admin:
+        return ReportFolder.objects.filter(Q(owner=user) | Q(visibility=PUBLIC))
+    return ReportFolder.objects.filter(owner=user)
+
+
 def _builder_context(request, rtype: ReportType, definition: dict, report: Report | None):
     columns = engine.available_columns(rtype)
     filters = list(definition.get("filters") or [])
@@ -162,7 +169,7 @@ def _builder_context(request, rtype: ReportType, definition: dict, report: Repor
     summaries = list(definition.get("summaries") or [])
     summaries += [{}] * (MAX_SUMMARIES - len(summaries))
     colgroup = (definition.get("column_groupings") or [{}])[0]
-    folders = ReportFolder.objects.filter(Q(owner=request.user) | Q(visibility=PUBLIC))
+    folders = _folders_for_saving(request.user)
     return {
         "rtype": rtype,
         "report": report,
@@ -180,7 +187,7 @@ def _builder_context(request, rtype: ReportType, definition: dict, report: Repor
         "charts": list(engine.CHARTS.items()),
         "relative_tokens": TOKENS,
         "folders": folders,
-        "visibilities": VISIBILITY,
+        "visibilities": VISIBILITY if request.user.is_admin else VISIBILITY[:1],
         "page_title": report.name if report else _("New %(type)s Report") % {"type": rtype.label},
     }
 
@@ -303,14 +310,11 @@ def builder(request, type_key=None, pk=None):
             target.description = request.POST.get("description", "")[:255]
             target.definition = definition
             folder_id = request.POST.get("folder")
-            target.folder = (
-                ReportFolder.objects.filter(
-                    Q(owner=request.user) | Q(visibility=PUBLIC), pk=folder_id
-                ).first()
-                if folder_id
-                else None
-            )
-            target.visibility = PUBLIC if request.POST.get("visibility") == PUBLIC else PRIVATE
+            folders = _folders_for_saving(request.user)
+            target.folder = folders.filter(pk=folder_id).first() if folder_id else None
+            # Only administrators publish to everyone, as with list views.
+            public = request.POST.get("visibility") == PUBLIC and request.user.is_admin
+            target.visibility = PUBLIC if public else PRIVATE
             if not mine:
                 target.standard_key = ""
             target.save()

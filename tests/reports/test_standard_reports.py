@@ -90,21 +90,22 @@ def test_closed_opportunities_by_fiscal_quarter_january(data, reports):
 def test_quarterly_forecast_summary(data, reports):
     result = matrix(prepared(reports["quarterly_forecast_summary"]), data.admin, APRIL)
     categories = [c["labels"][0] for c in result["columns"]]
-    assert categories == ["Best Case", "Closed", "Commit", "Pipeline"]
+    # Forecast categories in their picklist order, not alphabetically.
+    assert categories == ["Pipeline", "Best Case", "Commit", "Closed"]
     table = {
         r["labels"][0]: [cell["values"][0] if cell else None for cell in r["cells"]]
         for r in result["rows"]
     }
     assert table == {
-        "FY2025 Q4": [None, Decimal(300), None, None],
-        "FY2026 Q1": [None, Decimal(500), Decimal(200), Decimal(100)],
-        "FY2026 Q2": [Decimal(700), None, None, Decimal(1000)],
+        "FY2025 Q4": [None, None, None, Decimal(300)],
+        "FY2026 Q1": [Decimal(100), None, Decimal(200), Decimal(500)],
+        "FY2026 Q2": [Decimal(1000), Decimal(700), None, None],
     }
     assert [c["values"][0] for c in result["columns"]] == [
-        Decimal(700),
-        Decimal(800),
-        Decimal(200),
         Decimal(1100),
+        Decimal(700),
+        Decimal(200),
+        Decimal(800),
     ]
     assert result["total"]["values"] == [Decimal(2800)]
     # The rep's forecast holds only the rep's deals.
@@ -116,6 +117,8 @@ def test_lead_source(data, reports):
     p = prepared(reports["lead_source"])
     result = summary(p, data.admin, APRIL)
     assert flat(result) == {"(blank)": (1, 0), "Phone": (1, 0), "Web": (3, 2)}
+    web = next(g for g in result["groups"] if g["labels"][0] == "Web")
+    assert round(web["values"][1], 2) == 66.67  # conversion rate, in percent
     assert flat(summary(p, data.owner, APRIL)) == {"(blank)": (1, 0), "Web": (2, 1)}
 
 

@@ -230,3 +230,39 @@ def test_csv_neutralises_formulas(client, data):
 def test_partner_users_have_no_reports_tab(client, data, standard):
     partner = f.user(external=True)
     assert login(client, partner).get("/reports/").status_code == 404
+
+
+def test_only_administrators_publish_reports(client, data, standard):
+    login(client, data.owner)
+    post = {
+        "name": "Mine",
+        "format": "tabular",
+        "columns": ["name"],
+        "visibility": "public",
+        "save": "1",
+    }
+    post["folder"] = str(
+        standard["opportunity_pipeline"].folder_id
+    )  # the public Standard Reports folder
+    client.post("/reports/new/opportunity/", post)
+    report = Report.objects.get(name="Mine")
+    assert report.visibility == "private" and report.folder is None
+    assert "Mine" not in login(client, data.teammate).get("/reports/").content.decode()
+
+
+def test_customizing_a_standard_report_saves_a_copy(client, data, standard):
+    pipeline = standard["opportunity_pipeline"]
+    login(client, data.owner)
+    assert client.get(f"/reports/{pipeline.pk}/edit/").status_code == 200
+    post = {
+        "name": "My pipeline",
+        "format": "summary",
+        "columns": ["name"],
+        "group_0_field": "stage",
+        "save": "1",
+    }
+    client.post(f"/reports/{pipeline.pk}/edit/", post)
+    pipeline.refresh_from_db()
+    assert pipeline.name == "Opportunity Pipeline"
+    copy = Report.objects.get(name="My pipeline")
+    assert copy.owner == data.owner and copy.standard_key == ""
