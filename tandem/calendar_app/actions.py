@@ -32,6 +32,14 @@ def set_event_reminder(event, minutes_before) -> None:
     schedule(event.start - datetime.timedelta(minutes=minutes_before))
 
 
+def change_event_reminder(user, event, minutes_before):
+    """Set or clear the reminder of an event the user may edit."""
+    with transaction.atomic():
+        if not can(user, "edit", event):
+            raise NotVisible()
+        set_event_reminder(event, minutes_before)
+
+
 def schedule_event(user, values: dict, minutes_before=None):
     """Create an event (a meeting on the calendar), with an optional reminder."""
     _check_times(values.get("start"), values.get("end"))

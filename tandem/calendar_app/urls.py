@@ -8,6 +8,7 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/events/new/", views.event_new, name="event_new"),
     path("calendar/events/<int:pk>/move/", views.event_move, name="event_move"),
+    path("calendar/events/<int:pk>/reminder/", views.event_reminder, name="event_reminder"),
     path("calendar/settings/", views.settings_page, name="settings"),
     path("calendar/feed/regenerate/", views.feed_regenerate, name="feed_regenerate"),
     path("calendar/feed/revoke/", views.feed_revoke, name="feed_revoke"),

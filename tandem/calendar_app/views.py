@@ -17,7 +17,12 @@ from tandem.access.door import can
 from tandem.access.models import User
 from tandem.activities.models import Event
 from tandem.calendar_app import agenda
-from tandem.calendar_app.actions import import_vcards, move_event, schedule_event
+from tandem.calendar_app.actions import (
+    change_event_reminder,
+    import_vcards,
+    move_event,
+    schedule_event,
+)
 from tandem.calendar_app.forms import EventForm, VCardImportForm
 from tandem.calendar_app.ical import feed as build_feed
 from tandem.calendar_app.models import EmailPreference, FeedToken
@@ -192,6 +197,28 @@ def event_move(request, pk):
     return JsonResponse(
         {"id": event.pk, "start": event.start.isoformat(), "end": event.end.isoformat()}
     )
+
+
+@login_required
+@require_POST
+def event_reminder(request, pk):
+    """Set an existing event's reminder: POST minutes (empty clears it). 404 unseen, 403 read-only."""
+    event = Event.objects.visible_to(request.user, "read").filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    raw = request.POST.get("minutes", "").strip()
+    if raw and not raw.isdigit():
+        return JsonResponse({"error": _("Enter a number of minutes.")}, status=400)
+    try:
+        change_event_reminder(request.user, event, int(raw) if raw else None)
+    except NotVisible:
+        return JsonResponse({"error": _("You may not change this event.")}, status=403)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    if not request.htmx and request.headers.get("Accept", "").startswith("text/html"):
+        messages.success(request, _("Reminder saved."))
+        return redirect(event.get_absolute_url())
+    return JsonResponse({"id": event.pk, "minutes_before": int(raw) if raw else None})
 
 
 # The feed ------------------------------------------------------------------

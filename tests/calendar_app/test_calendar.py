@@ -192,3 +192,60 @@ def test_external_user_gets_no_colleague_picker(client, org):
     partner = f.user(external=True, contact=person, profile_name="Partner User")
     html = page(client, partner, view="week")
     assert 'id="cal-user"' not in html
+
+
+def test_set_and_clear_the_reminder_of_an_existing_event(client, org):
+    e = event(org.owner, "Remind me", start=at(MONDAY, 9))
+    client.force_login(org.owner)
+    assert client.post(f"/calendar/events/{e.pk}/reminder/", {"minutes": "30"}).status_code == 200
+    assert EventReminder.objects.get(event=e).minutes_before == 30
+    assert (
+        client.post(f"/calendar/events/{e.pk}/reminder/", {"minutes": "99999"}).status_code == 400
+    )
+    assert client.post(f"/calendar/events/{e.pk}/reminder/", {"minutes": "soon"}).status_code == 400
+    assert client.post(f"/calendar/events/{e.pk}/reminder/", {"minutes": ""}).status_code == 200
+    assert not EventReminder.objects.filter(event=e).exists()
+    RecordShare.objects.create(
+        object_name="event",
+        record_id=e.pk,
+        target_kind=TARGET_USER,
+        target_id=org.teammate.pk,
+        access_level=READ,
+    )
+    client.force_login(org.teammate)
+    assert client.post(f"/calendar/events/{e.pk}/reminder/", {"minutes": "5"}).status_code == 403
+    client.force_login(org.outsider)
+    assert client.post(f"/calendar/events/{e.pk}/reminder/", {"minutes": "5"}).status_code == 404
+    assert not EventReminder.objects.filter(event=e).exists()
+
+
+def test_calendar_query_count_does_not_grow_with_the_events(
+    client, org, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org.owner)
+    event(org.owner, "One", start=at(MONDAY, 9))
+    task(org.owner, "One task", due=MONDAY)
+    client.get(f"/calendar/?view=month&date={MONDAY.isoformat()}")  # warm caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/calendar/?view=month&date={MONDAY.isoformat()}")
+    for i in range(25):
+        event(org.owner, f"Many {i}", start=at(MONDAY + datetime.timedelta(days=i % 7), 8 + i % 10))
+        task(org.owner, f"Many task {i}", due=MONDAY + datetime.timedelta(days=i % 7))
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(f"/calendar/?view=month&date={MONDAY.isoformat()}").content.decode()
+    assert "Many 24" in html and "Many task 24" in html
+    assert len(many) == len(few)
+
+
+def test_new_event_page_works_without_javascript(client, org):
+    client.force_login(org.owner)
+    html = client.get("/calendar/events/new/?start=2026-11-16T09:00").content.decode()
+    assert "<html" in html and 'name="subject"' in html
+    response = client.post(
+        "/calendar/events/new/",
+        {"subject": "No JS", "start": "2026-11-16T09:00", "end": "2026-11-16T09:30"},
+    )
+    assert response.status_code == 302 and "date=2026-11-16" in response["Location"]
