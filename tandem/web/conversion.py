@@ -69,6 +69,7 @@ def lead_convert(request, pk):
     if lead.is_converted or not can(request.user, "edit", lead):
         raise Http404
     initial = {
+        "owner": request.user.pk,
         "account_choice": "new",
         "account_name": lead.company,
         "opportunity_name": f"{lead.company}-",
