@@ -271,6 +271,13 @@ def _unchanged_q(rtype: ReportType, col: Column, value) -> Q:
             _("%(field)s: “%(value)s” is not a number of days.")
             % {"field": col.label, "value": value}
         ) from None
+    from tandem.core.history import tracked_specs
+
+    if not col.prefix and col.spec.name not in {s.name for s in tracked_specs(rtype.obj_def)}:
+        raise ValidationError(
+            _("%(field)s: its history is not tracked, so its last change is unknown.")
+            % {"field": col.label}
+        )
     if col.prefix:
         raise ValidationError(
             _("%(field)s: only fields of the report's own object keep history.")

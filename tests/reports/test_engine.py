@@ -161,3 +161,24 @@ def test_summaries_cost_the_same_queries_whatever_the_data(data):
         result = matrix(p, data.admin, ctx)
     assert len(many) == len(few)
     assert result["total"]["count"] == 27
+
+
+def test_unchanged_for_days_needs_a_tracked_field(data):
+    p = prepare(
+        "opportunity", {"filters": [{"field": "name", "op": "unchanged_for_days", "value": "30"}]}
+    )
+    with pytest.raises(ValidationError) as e:
+        base_queryset(p, data.admin)
+    assert "Opportunity name" in e.value.messages[0]
+
+
+def test_date_time_fields_group_by_fiscal_quarter_and_day(data):
+    ctx = Context(D(2026, 5, 15), 4)
+    for kind in ("fiscal_quarter", "fiscal_year", "quarter", "day"):
+        p = prepare(
+            "opportunity",
+            {"format": "summary", "groupings": [{"field": "created_at", "date_group": kind}]},
+        )
+        result = summary(p, data.admin, ctx)
+        assert sum(g["count"] for g in result["groups"]) == 7, kind
+        assert all(g["labels"][0] != "(blank)" for g in result["groups"])
