@@ -266,3 +266,13 @@ def test_customizing_a_standard_report_saves_a_copy(client, data, standard):
     assert pipeline.name == "Opportunity Pipeline"
     copy = Report.objects.get(name="My pipeline")
     assert copy.owner == data.owner and copy.standard_key == ""
+
+
+@pytest.mark.parametrize("persona", ["admin", "owner", "manager", "outsider"])
+def test_every_standard_report_opens_for_every_persona(client, data, standard, persona):
+    login(client, getattr(data, persona))
+    for report in standard.values():
+        response = client.get(f"/reports/{report.pk}/")
+        assert response.status_code == 200, report.name
+        assert "report-error" not in response.content.decode(), report.name
+        assert client.get(f"/reports/{report.pk}/export.csv").status_code == 200
