@@ -35,6 +35,7 @@ from django.db.models import (
     Min,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -42,9 +43,11 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import (
     Cast,
+    Coalesce,
     Concat,
     ExtractMonth,
     ExtractYear,
+    Greatest,
     Trim,
     TruncDate,
     TruncMonth,
@@ -158,6 +161,53 @@ class Column:
         return F(self.path)
 
 
+ACTIVITY_OBJECTS = ("account", "contact", "lead", "opportunity")
+
+
+def virtual_fields(rtype: ReportType) -> list[FieldSpec]:
+    """Computed fields of the primary object: the date of its latest task or event."""
+    if rtype.object_name not in ACTIVITY_OBJECTS:
+        return []
+    return [
+        FieldSpec(
+            name="last_activity",
+            label=_("Last activity"),
+            type="date",
+            editable=False,
+            object_name=rtype.object_name,
+        )
+    ]
+
+
+def _virtual_annotations(rtype: ReportType) -> dict:
+    """The expressions behind virtual_fields(), aliased on every report queryset."""
+    if rtype.object_name not in ACTIVITY_OBJECTS:
+        return {}
+    from tandem.activities.models import Event, Task
+
+    fk = rtype.object_name
+    # Only a date leaves the subqueries (as Salesforce's Last Activity), never an activity row.
+    tasks = (
+        Task.objects.unrestricted()
+        .filter(**{fk: OuterRef("pk")})
+        .order_by()
+        .values(fk)
+        .annotate(m=Max("due_date"))
+        .values("m")
+    )
+    events = (
+        Event.objects.unrestricted()
+        .filter(**{fk: OuterRef("pk")})
+        .order_by()
+        .values(fk)
+        .annotate(m=Max(TruncDate("start")))
+        .values("m")
+    )
+    t = Subquery(tasks, output_field=DateField())
+    e = Subquery(events, output_field=DateField())
+    return {"last_activity": Greatest(Coalesce(t, e), Coalesce(e, t))}
+
+
 def _lookup_fields(target: str) -> list[FieldSpec]:
     if target == "user":
         return list(USER_FIELDS)
@@ -170,7 +220,7 @@ def available_columns(rtype: ReportType) -> list[Column]:
     """Every column of a report type, primary fields first, then each lookup's fields."""
     from tandem.core.fields import all_fields
 
-    cols = [Column(s.name, s.label, s) for s in all_fields(rtype.obj_def)]
+    cols = [Column(s.name, s.label, s) for s in all_fields(rtype.obj_def) + virtual_fields(rtype)]
     for lk in rtype.lookups:
         for s in _lookup_fields(lk.target):
             cols.append(
@@ -192,7 +242,9 @@ def resolve(rtype: ReportType, name: str) -> Column | None:
         if spec is None:
             return None
         return Column(name, f"{lk.label}: {spec.label}", spec, prefix=lk.field + "__")
-    spec = get_field(rtype.obj_def, name)
+    spec = get_field(rtype.obj_def, name) or next(
+        (v for v in virtual_fields(rtype) if v.name == name), None
+    )
     if spec is None:
         return None
     return Column(spec.name, str(spec.label), spec)
@@ -387,7 +439,9 @@ def prepare(report_type: str | ReportType, definition: dict | None) -> Prepared:
 def base_queryset(p: Prepared, user, ctx: Context | None = None, drill: list | None = None):
     """The report's records for `user`: through the door, then the report's filters."""
     ctx = ctx or Context.current()
-    qs = p.rtype.obj_def.model.objects.visible_to(user, "read")
+    qs = p.rtype.obj_def.model.objects.visible_to(user, "read").alias(
+        **_virtual_annotations(p.rtype)
+    )
     conds = p.definition.get("filters") or []
     if conds:
         logic = "or" if p.definition.get("filter_logic") == "or" else "and"

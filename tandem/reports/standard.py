@@ -15,6 +15,7 @@ OPP_COLUMNS = [
     "owner__name",
 ]
 DEFAULT_STUCK_DAYS = 30
+DEFAULT_ACTIVE_DAYS = 30
 
 
 def standard_definitions() -> list[dict]:
@@ -88,6 +89,25 @@ def standard_definitions() -> list[dict]:
                 "column_groupings": [{"field": "status"}],
                 "summaries": [],
                 "chart": {"type": "stacked_bar"},
+            },
+        },
+        {
+            "key": "active_accounts",
+            "name": _("Active Accounts"),
+            "description": _("Accounts with a task or event in the last %(days)s days (or later).")
+            % {"days": DEFAULT_ACTIVE_DAYS},
+            "type": "account",
+            "definition": {
+                "format": "tabular",
+                "columns": ["name", "type", "industry", "owner__name", "last_activity"],
+                "filters": [
+                    {
+                        "field": "last_activity",
+                        "op": "greater_or_equal",
+                        "value": f"LAST_N_DAYS:{DEFAULT_ACTIVE_DAYS}",
+                    }
+                ],
+                "sort": "-last_activity",
             },
         },
         {

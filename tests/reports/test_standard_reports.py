@@ -39,7 +39,7 @@ def test_install_is_idempotent(data):
     first = install_standard_reports(data.admin)
     second = install_standard_reports(data.admin)
     assert [r.pk for r in first] == [r.pk for r in second]
-    assert Report.objects.filter(standard_key__gt="").count() == 7
+    assert Report.objects.filter(standard_key__gt="").count() == 8
 
 
 def test_opportunity_pipeline_admin(data, reports):
@@ -149,3 +149,32 @@ def test_company_fiscal_year_is_used_by_default(data, reports):
     result = summary(prepared(reports["closed_opportunities"]), data.admin)
     assert {g["labels"][0] for g in result["groups"]} >= {"FY2026 Q1"}
     assert isinstance(TODAY, datetime.date)
+
+
+def test_active_accounts(data, reports):
+    from tandem.activities.models import Event, Task
+
+    def task(account, due):
+        Task.objects.create(
+            owner=account.owner,
+            account=account,
+            subject="Call",
+            status="Open",
+            priority="Normal",
+            due_date=due,
+        )
+
+    task(data.acme, TODAY - datetime.timedelta(days=3))
+    task(data.acme, TODAY - datetime.timedelta(days=90))
+    task(data.globex, TODAY - datetime.timedelta(days=45))
+    start = datetime.datetime(2026, 5, 1, 10, tzinfo=datetime.UTC)
+    Event.objects.create(
+        owner=data.teammate, account=data.initech, subject="Visit", start=start, end=start
+    )
+    p = prepared(reports["active_accounts"])
+    got = [(r["cells"][0], r["cells"][4]) for r in rows(p, data.admin, APRIL)["rows"]]
+    assert got == [
+        ("Acme", TODAY - datetime.timedelta(days=3)),
+        ("Initech", datetime.date(2026, 5, 1)),
+    ]
+    assert [r["cells"][0] for r in rows(p, data.owner, APRIL)["rows"]] == ["Acme"]
