@@ -66,13 +66,13 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() }
       }).then(function (resp) {
-        if (resp.status === 404) return { ok: false, message: "This opportunity no longer exists or you can no longer see it." };
+        if (resp.status === 404) return { ok: false, message: board.dataset.msgGone };
         return resp.json().catch(function () { return { ok: false, message: resp.statusText }; });
       }).then(function (data) {
         card.removeAttribute("aria-busy");
         if (!data.ok) {
           putBack(card, from, index);
-          announce(data.message || "The move was refused.", false);
+          announce(data.message || board.dataset.msgRefused, false);
           return data;
         }
         var target = column(stage);
@@ -87,7 +87,7 @@
       }).catch(function () {
         card.removeAttribute("aria-busy");
         putBack(card, from, index);
-        announce("The move could not be saved. Check your connection and try again.", false);
+        announce(board.dataset.msgOffline, false);
       });
     }
 
@@ -126,7 +126,7 @@
       pendingLoss = null;
       if (p && !p.done && p.card.parentNode !== p.from) {
         putBack(p.card, p.from, p.index);
-        announce("Not moved: closing as lost needs a loss reason.", false);
+        announce(board.dataset.msgNoReason, false);
       }
     });
 
