@@ -137,7 +137,9 @@ def _tell_new_owner(user, obj_def, record, new_owner, send_email: bool, link: st
 
     title = _("%(object)s assigned to you: %(name)s") % {"object": obj_def.label, "name": record}
     notify(new_owner, "assignment", title, record.get_absolute_url(), obj_def.name, record.pk)
-    if send_email:
+    from tandem.calendar_app.models import EmailPreference
+
+    if send_email and EmailPreference.wants(new_owner, "assignment"):
         email_from_template(
             "record_assigned",
             new_owner.email,

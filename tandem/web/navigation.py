@@ -40,7 +40,10 @@ def recent_items(user) -> list[dict]:
 
 PORTAL_TABS = ("lead", "opportunity", "account", "contact")
 # Pages beyond the object tabs, for internal users: (URL name, label, icon).
-EXTRA_TABS = [("channel:dashboard", _("Channel"), "bi-diagram-3")]
+EXTRA_TABS = [
+    ("calendar:calendar", _("Calendar"), "bi-calendar3"),
+    ("channel:dashboard", _("Channel"), "bi-diagram-3"),
+]
 
 
 def navigation_context(request):
