@@ -93,6 +93,8 @@ def partner_deal(pipe):
     partner_user, _password = enable_partner_user(
         org.manager, contact, email=contact.email, first_name="Pat", last_name="Rep"
     )
+    partner_user.must_change_password = False
+    partner_user.save()
     deal = f.opportunity(partner_user, name="Partner deal", amount=Decimal(42))
     return account, deal
 
@@ -103,6 +105,14 @@ def test_partner_filter(client, pipe, partner_deal):
     assert _names(cols["Prospecting"]) == ["Partner deal"]
     _r, cols = _columns(client, pipe.org.manager)
     assert "Partner deal" in _names(cols["Prospecting"])
+
+
+def test_partner_user_sees_own_deals_in_the_portal(client, pipe, partner_deal):
+    _account, deal = partner_deal
+    response, cols = _columns(client, deal.owner)
+    assert _names(cols["Prospecting"]) == ["Partner deal"]
+    assert cols["Qualification"]["count"] == 0
+    assert 'class="portal"' in response.content.decode()
 
 
 def test_board_needs_login(client, db):
