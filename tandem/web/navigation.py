@@ -41,6 +41,7 @@ def recent_items(user) -> list[dict]:
 PORTAL_TABS = ("lead", "opportunity", "account", "contact")
 # Pages beyond the object tabs, for internal users: (URL name, label, icon).
 EXTRA_TABS = [
+    ("pipeline:board", _("Pipeline"), "bi-kanban"),
     ("calendar:calendar", _("Calendar"), "bi-calendar3"),
     ("channel:dashboard", _("Channel"), "bi-diagram-3"),
 ]
