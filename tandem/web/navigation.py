@@ -43,6 +43,7 @@ PORTAL_TABS = ("lead", "opportunity", "account", "contact")
 EXTRA_TABS = [
     ("pipeline:board", _("Pipeline"), "bi-kanban"),
     ("calendar:calendar", _("Calendar"), "bi-calendar3"),
+    ("reports:home", _("Reports"), "bi-bar-chart"),
     ("channel:dashboard", _("Channel"), "bi-diagram-3"),
 ]
 
