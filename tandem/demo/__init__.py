@@ -13,6 +13,7 @@ import random
 from django.db import transaction
 
 from tandem.activities.models import Event, Note, Task
+from tandem.demo.features import switch_on_features
 from tandem.demo.company import DEMO_PASSWORD, LOGINS, build_org, partner_logins
 from tandem.demo.pools import make_pools
 from tandem.demo.records import SIZES, RecordGenerator
@@ -40,6 +41,7 @@ def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
         tune_for_bulk_load()
     with transaction.atomic():
         org = build_org(size, rng, pools, anchor)
+        switch_on_features(org)
     bar = tqdm(total=counts.total, disable=not progress, unit=" rows", unit_scale=True,
                desc=f"Loading the {size} demo", smoothing=0.05, mininterval=0.5)
     generator = RecordGenerator(counts, org, pools, rng, anchor, bar.update)
