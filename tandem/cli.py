@@ -155,10 +155,38 @@ def cmd_serve(args) -> int:
     return 0
 
 
+SWEEP_SECONDS = 60
+
+
+def _start_sweeps() -> None:
+    """Once a minute: send due reminders and retry failed emails (both claim rows atomically,
+    so several workers never send twice and a restart loses nothing)."""
+
+    def loop():
+        from django.db import close_old_connections
+
+        from tandem.calendar_app.reminders import send_due_reminders
+        from tandem.messaging.delivery import retry_due
+
+        while True:
+            try:
+                send_due_reminders()
+                retry_due()
+            except Exception as exc:  # keep sweeping; the next minute may succeed
+                print(f"tandem: sweep failed: {exc!r}", file=sys.stderr, flush=True)
+            finally:
+                close_old_connections()
+            time.sleep(SWEEP_SECONDS)
+
+    threading.Thread(target=loop, name="tandem-sweeps", daemon=True).start()
+
+
 def cmd_worker(args) -> int:
     _setup_django()
     require_migrated()
     from django.core.management import call_command
+
+    _start_sweeps()
 
     options = {}
     if args.queue_name:
