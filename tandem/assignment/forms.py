@@ -17,9 +17,8 @@ from tandem.assignment.models import (
     RoundRobinMember,
 )
 from tandem.core import registry
-from tandem.core.fields import all_fields
-from tandem.core.filters import OPERATORS, conditions_q
 from tandem.setup.forms.base import Form
+from tandem.setup.forms.criteria import CriteriaRowsMixin
 
 EXTRA_ROWS = 3
 
@@ -207,7 +206,7 @@ def template_choices():
     )
 
 
-class RuleEntryForm(Form):
+class RuleEntryForm(CriteriaRowsMixin, Form):
     sort_order = forms.IntegerField(
         label=_("Order"),
         min_value=1,
@@ -276,53 +275,11 @@ class RuleEntryForm(Form):
             ]
             self.fields["target_kind"].choices = choices
         existing = list(instance.criteria) if instance is not None else []
-        field_choices = [("", "—")] + [(s.name, s.label) for s in all_fields(self.obj)]
-        self.criteria_rows = []
-        for i in range(max(len(existing) + 2, 3)):
-            row = existing[i] if i < len(existing) else {}
-            names = (f"c{i}_field", f"c{i}_op", f"c{i}_value")
-            self.fields[names[0]] = forms.ChoiceField(
-                label=_gettext("Condition %(n)d: field") % {"n": i + 1},
-                choices=field_choices,
-                required=False,
-                initial=row.get("field", ""),
-            )
-            self.fields[names[1]] = forms.ChoiceField(
-                label=_gettext("Condition %(n)d: operator") % {"n": i + 1},
-                choices=list(OPERATORS.items()),
-                required=False,
-                initial=row.get("op", "equals"),
-            )
-            self.fields[names[2]] = forms.CharField(
-                label=_gettext("Condition %(n)d: value") % {"n": i + 1},
-                required=False,
-                initial=row.get("value", ""),
-            )
-            for name in names:
-                self.style_field(name, self.fields[name])
-            self.criteria_rows.append(names)
-
-    def condition_rows(self):
-        return [[self[n] for n in names] for names in self.criteria_rows]
+        self.add_criteria_rows(self.obj, existing)
 
     def clean(self):
         data = super().clean()
-        conditions = []
-        for i, (f_name, op_name, v_name) in enumerate(self.criteria_rows):
-            field, value = data.get(f_name), data.get(v_name, "")
-            if not field:
-                if value:
-                    self.add_error(
-                        f_name, _gettext("Condition %(n)d: choose a field.") % {"n": i + 1}
-                    )
-                continue
-            cond = {"field": field, "op": data.get(op_name) or "equals", "value": value}
-            try:
-                conditions_q(self.obj, [cond])
-            except ValidationError as exc:
-                self.add_error(v_name, exc.messages)
-                continue
-            conditions.append(cond)
+        conditions = self.clean_criteria(self.obj, data)
         self.conditions = conditions
         kind = data.get("target_kind")
         if not data.get("do_not_reassign"):

@@ -1,7 +1,6 @@
 """Organisation-wide defaults and sharing rules."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +18,8 @@ from tandem.access.models import (
     SharingRule,
 )
 from tandem.core import registry
-from tandem.core.fields import all_fields
-from tandem.core.filters import OPERATORS, conditions_q
 from tandem.setup.forms.base import Form
+from tandem.setup.forms.criteria import CriteriaRowsMixin
 
 OWD_LABELS = dict(OWD_CHOICES)
 KIND_LABELS = dict(TARGET_KINDS)
@@ -110,7 +108,7 @@ def _split(value: str) -> tuple[str, int]:
     return kind, int(pk)
 
 
-class SharingRuleForm(Form):
+class SharingRuleForm(CriteriaRowsMixin, Form):
     name = forms.CharField(label=_("Label"), max_length=80)
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
     kind = forms.ChoiceField(
@@ -154,38 +152,7 @@ class SharingRuleForm(Form):
         self.fields["target"].choices = [("", "—")] + choices
         self.fields["kind"].initial = self.fields["kind"].initial or SharingRule.KIND_OWNER
         existing = list(instance.criteria) if instance is not None else []
-        self.field_choices = [("", "—")] + [(s.name, s.label) for s in all_fields(obj)]
-        self.op_choices = list(OPERATORS.items())
-        self.row_count = max(len(existing) + 2, 3)
-        self.criteria_rows = []
-        for i in range(self.row_count):
-            row = existing[i] if i < len(existing) else {}
-            names = (f"c{i}_field", f"c{i}_op", f"c{i}_value")
-            self.fields[names[0]] = forms.ChoiceField(
-                label=_gettext("Condition %(n)d: field") % {"n": i + 1},
-                choices=self.field_choices,
-                required=False,
-                initial=row.get("field", ""),
-            )
-            self.fields[names[1]] = forms.ChoiceField(
-                label=_gettext("Condition %(n)d: operator") % {"n": i + 1},
-                choices=self.op_choices,
-                required=False,
-                initial=row.get("op", "equals"),
-            )
-            self.fields[names[2]] = forms.CharField(
-                label=_gettext("Condition %(n)d: value") % {"n": i + 1},
-                required=False,
-                initial=row.get("value", ""),
-            )
-            for name in names:
-                css = (
-                    "form-select form-select-sm"
-                    if not name.endswith("value")
-                    else "form-control form-control-sm"
-                )
-                self.fields[name].widget.attrs["class"] = css
-            self.criteria_rows.append(names)
+        self.add_criteria_rows(obj, existing)
 
     def main_fields(self):
         return [
@@ -202,9 +169,6 @@ class SharingRuleForm(Form):
             )
         ]
 
-    def condition_rows(self):
-        return [[self[n] for n in names] for names in self.criteria_rows]
-
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -212,23 +176,7 @@ class SharingRuleForm(Form):
             if not data.get("source"):
                 self.add_error("source", _gettext("Choose whose records this rule shares."))
         elif kind == SharingRule.KIND_CRITERIA:
-            conditions = []
-            for i, (f_name, op_name, v_name) in enumerate(self.criteria_rows):
-                field = data.get(f_name)
-                value = data.get(v_name, "")
-                if not field:
-                    if value:
-                        self.add_error(
-                            f_name, _gettext("Condition %(n)d: choose a field.") % {"n": i + 1}
-                        )
-                    continue
-                cond = {"field": field, "op": data.get(op_name) or "equals", "value": value}
-                try:
-                    conditions_q(self.obj, [cond])
-                except ValidationError as exc:
-                    self.add_error(v_name, exc.messages)
-                    continue
-                conditions.append(cond)
+            conditions = self.clean_criteria(self.obj, data)
             if not conditions and not self.errors:
                 self.add_error("c0_field", _gettext("Add at least one condition."))
             self.conditions = conditions
