@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 
 from tandem.access.directory import pickable_users
@@ -47,7 +47,7 @@ class LookupField(forms.Field):
             return None
         try:
             return self.queryset().get(pk=int(value))
-        except (ValueError, TypeError, Exception):
+        except (ValueError, TypeError, ObjectDoesNotExist):
             raise ValidationError(
                 _("Select a valid %(object)s that you can see.") % {"object": self.lookup_object},
                 code="invalid_choice",
