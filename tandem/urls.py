@@ -10,5 +10,8 @@ urlpatterns = [
     path("reports/", include("tandem.reports.urls")),
     path("", include("tandem.pipeline.urls")),
     path("", include("tandem.calendar_app.urls")),
+    path("dashboards/", include("tandem.dashboards.urls")),
+    path("forecasts/", include("tandem.forecasts.urls")),
+    path("", include("tandem.feed.urls")),
     path("", include("tandem.web.urls")),
 ]
