@@ -24,6 +24,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from tandem.access.models import (
     OWD_PARENT,
@@ -49,20 +50,67 @@ logger = logging.getLogger(__name__)
 
 ACTIONS = ("read", "edit", "delete")
 NOTHING = Q(pk__in=[])
+# Beyond this many rows (page 20 of a 50-row list) a page is read with the plain OR.
+TOP_N_LIMIT = 1001
 
 
 def access_filter(model, user, action: str = "read") -> Q | None:
     """The condition on `model` for `user` and `action`; None means every record."""
+    branches = access_branches(model, user, action)
+    return None if branches is None else any_of(branches)
+
+
+def access_branches(model, user, action: str = "read") -> list[Q] | None:
+    """The door's condition as a list of OR branches; None means every record, [] none.
+
+    Each branch is simple on its own (my records, one sharing rule, my manual shares...), so
+    a database can take the first rows of each in index order: see `visible_page`.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if user is None or not getattr(user, "is_authenticated", False):
-        return NOTHING
-    return object_filter(registry.for_model(model), principals_for(user), action)
+        return []
+    obj = registry.for_model(model)
+    if _sees_everything(obj, user, action):
+        # View All / Modify All decide alone: no roles, groups or defaults to resolve.
+        return None
+    return object_branches(obj, principals_for(user), action)
+
+
+def any_of(branches: list[Q]) -> Q:
+    """The OR of branches, NOTHING for none."""
+    q = NOTHING
+    for branch in branches:
+        q |= branch
+    return q
+
+
+def _sees_everything(obj: registry.ObjectDef, user, action: str) -> bool:
+    """Modify All, or View All for reading, answered from the profile alone."""
+    profile = getattr(user, "profile", None)
+    if not user.is_active or profile is None or not profile.has_object_permission(obj.name, action):
+        return False
+    if profile.has_object_permission(obj.name, "modify_all") or profile.has_system_permission(
+        "modify_all_data"
+    ):
+        return True
+    return action == "read" and (
+        profile.has_object_permission(obj.name, "view_all")
+        or profile.has_system_permission("view_all_data")
+    )
 
 
 def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | None:
+    branches = object_branches(obj, p, action)
+    if branches is None:
+        return None
+    return any_of(branches) if branches else NOTHING
+
+
+def object_branches(obj: registry.ObjectDef, p: Principals, action: str) -> list[Q] | None:
+    """Why a record may be reached, one Q per reason (their OR is the door's predicate)."""
     if not p.object_permission(obj.name, action):
-        return NOTHING
+        return []
     if p.object_permission(obj.name, "modify_all") or p.system_permission("modify_all_data"):
         return None
     if action == "read" and (
@@ -75,20 +123,20 @@ def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
     ):
         return None
 
-    q = _owned_by_me_or_below(p)
+    branches = _owned_by_me_or_below(p)
     if action != "delete":
-        q |= _direct_grants(obj, p, action)
+        branches += _direct_grants(obj, p, action)
     if owd == OWD_PARENT:
         for link in obj.parents:
             parent_q = object_filter(registry.get(link.object_name), p, action)
             if parent_q is None:
-                q |= Q(**{f"{link.field}__isnull": False})
+                branches.append(Q(**{f"{link.field}__isnull": False}))
             elif parent_q is not NOTHING:
                 parent_model = registry.get(link.object_name).model
                 ids = parent_model.objects.unrestricted().filter(parent_q).values("pk")
-                q |= Q(**{f"{link.field}__in": ids})
+                branches.append(Q(**{f"{link.field}__in": ids}))
     if action == "read" and obj.name == "account" and p.partner_account_id:
-        q |= Q(pk=p.partner_account_id)
+        branches.append(Q(pk=p.partner_account_id))
     if action == "read":
         for child in obj.children:
             child_obj = registry.get(child.object_name)
@@ -100,8 +148,9 @@ def object_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
             )
             if child_q is not None:
                 rows = rows.filter(child_q)
-            q |= Q(pk__in=rows.values(child.field))
-    return q
+            branches.append(Q(pk__in=rows.values(child.field)))
+    # An empty Q (criteria with no conditions) opens nothing in an OR, but everything alone.
+    return [b for b in branches if b]
 
 
 def direct_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | None:
@@ -117,37 +166,37 @@ def direct_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
     owd = p.owd.get(obj.name, obj.default_owd)
     if action == "read" and owd in (OWD_READ, OWD_READ_WRITE):
         return None
-    return _owned_by_me_or_below(p) | _direct_grants(obj, p, action)
+    return any_of(_owned_by_me_or_below(p) + _direct_grants(obj, p, action))
 
 
 def _users_below(p: Principals):
     return User.objects.filter(role_id__in=p.below_role_ids).values("pk")
 
 
-def _owned_by_me_or_below(p: Principals) -> Q:
-    q = Q(owner_id=p.user_id)
+def _owned_by_me_or_below(p: Principals) -> list[Q]:
+    branches = [Q(owner_id=p.user_id)]
     if p.below_role_ids:
-        q |= Q(owner_id__in=_users_below(p))
-    return q
+        branches.append(Q(owner_id__in=_users_below(p)))
+    return branches
 
 
-def _direct_grants(obj: registry.ObjectDef, p: Principals, action: str) -> Q:
-    q = NOTHING
+def _direct_grants(obj: registry.ObjectDef, p: Principals, action: str) -> list[Q]:
+    branches = []
     if obj.queue_owned and p.group_ids:
-        q |= Q(owner_queue_id__in=sorted(p.group_ids))
+        branches.append(Q(owner_queue_id__in=sorted(p.group_ids)))
     for rule in p.sharing_rules(obj.name):
         if action == "edit" and rule.access_level != READ_WRITE:
             continue
         if not p.matches_target(rule.target_kind, rule.target_id):
             continue
         try:
-            q |= rule_filter(obj, rule)
+            branches.append(rule_filter(obj, rule))
         except ValidationError:
             # Criteria that no longer make sense (a deleted field, a bad value) open nothing,
             # rather than taking the whole object down for everyone the rule reaches.
             logger.warning("Sharing rule %s (%s) is invalid and opens nothing", rule.pk, rule.name)
-    q |= Q(pk__in=_manual_shares(obj, p, action))
-    return q
+    branches.append(Q(pk__in=_manual_shares(obj, p, action)))
+    return branches
 
 
 def _manual_shares(obj: registry.ObjectDef, p: Principals, action: str):
@@ -211,6 +260,41 @@ def subordinate_role_ids(role_id: int) -> set[int]:
     if not Role.objects.filter(pk=role_id, partner_account__isnull=False).exists():
         below = below.filter(descendant__partner_account__isnull=True)
     return set(below.values_list("descendant_id", flat=True)) | {role_id}
+
+
+def visible_page(qs, user, action: str, start: int, stop: int) -> list:
+    """`qs.visible_to(user, action)[start:stop]`, the same rows in the same order, faster.
+
+    `qs` is an unrestricted queryset ordered by a total order (its last key the primary key).
+    A row among the first `stop` of the union of the door's branches is among the first `stop`
+    of its own branch, so each branch is cut to `stop` rows in the list's order (a short index
+    walk for the database) and the page is taken from that union of at most branches x stop
+    rows — instead of one OR that each planner misjudges (docs/performance.md).
+    """
+    branches = access_branches(qs.model, user, action)
+    if branches is None:
+        return list(qs.unrestricted()[start:stop])
+    if not branches:
+        return []
+    ordering = list(qs.query.order_by)
+    if (
+        len(branches) == 1
+        or stop > TOP_N_LIMIT
+        or not ordering
+        or str(ordering[-1]).lstrip("-") not in ("pk", "id")
+        or qs.query.distinct
+        or qs.query.combinator
+    ):
+        return list(qs.filter(any_of(branches))[start:stop])
+    parts, params = [], []
+    for i, branch in enumerate(branches):
+        sql, branch_params = (
+            qs.unrestricted().filter(branch).values_list("pk")[:stop].query.sql_with_params()
+        )
+        parts.append(f"SELECT * FROM ({sql}) AS door_branch_{i}")
+        params.extend(branch_params)
+    union = RawSQL(" UNION ALL ".join(parts), params)
+    return list(qs.unrestricted().filter(pk__in=union)[start:stop])
 
 
 def can(user, action: str, record) -> bool:

@@ -18,7 +18,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tandem.access.door import can
+from tandem.access.door import can, visible_page
 from tandem.access.hierarchy import rebuild_role_closure
 from tandem.access.models import (
     Group,
@@ -688,12 +688,35 @@ def differences(world: World) -> list[str]:
                         f"visible_to(user {user_pk}, {action!r}) on {obj}: door {sorted(listed)}, "
                         f"reference {sorted(expected)}"
                     )
+                found.extend(paged_differences(model, user, user_pk, obj, action))
                 for record in records:
                     if can(user, action, record) != (record.pk in expected):
                         found.append(
                             f"can(user {user_pk}, {action!r}, {obj} {record.pk}): door "
                             f"{not record.pk in expected}, reference {record.pk in expected}"
                         )
+    return found
+
+
+# Sorts the list pages use: newest first, by owner (a join), by a plain field.
+PAGE_SORTS = (("-created_at", "-pk"), ("owner", "pk"), ("-owner_id", "-pk"))
+
+
+def paged_differences(model, user, user_pk, obj, action) -> list[str]:
+    """The list's top-N-per-branch pages against the same window of visible_to()."""
+    found = []
+    for sort in PAGE_SORTS:
+        qs = model.objects.unrestricted().order_by(*sort)
+        plain = list(
+            model.objects.visible_to(user, action).order_by(*sort).values_list("pk", flat=True)
+        )
+        for start, stop in ((0, 3), (2, 6)):
+            paged = [r.pk for r in visible_page(qs, user, action, start, stop)]
+            if paged != plain[start:stop]:
+                found.append(
+                    f"visible_page(user {user_pk}, {action!r}, {obj}, {sort}, [{start}:{stop}]): "
+                    f"{paged}, visible_to {plain[start:stop]}"
+                )
     return found
 
 
