@@ -31,6 +31,8 @@ class OutboxBackend(BaseEmailBackend):
                 subject=message.subject,
                 body=message.body,
                 html_body=_html(message),
+                # Send Email from a record passes who sent it and the task holding its copy.
+                **getattr(message, "tandem", {}),
             )
             if deliver(record, message):
                 sent += 1

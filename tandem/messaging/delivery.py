@@ -1,6 +1,7 @@
 """Delivering Outbox emails, and retrying the ones that failed (in the background worker)."""
 
 import datetime
+import logging
 
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
@@ -8,13 +9,18 @@ from django_tasks import task
 
 from tandem.messaging.models import OutboundEmail
 
+logger = logging.getLogger(__name__)
 RETRY_DELAYS = [1, 5, 15, 60]  # minutes after each failed attempt
 
 
 def _message(record: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=record.subject, body=record.body, from_email=record.from_email,
-        to=record.to, cc=record.cc, bcc=record.bcc,
+        subject=record.subject,
+        body=record.body,
+        from_email=record.from_email,
+        to=record.to,
+        cc=record.cc,
+        bcc=record.bcc,
     )
     if record.html_body:
         message.attach_alternative(record.html_body, "text/html")
@@ -30,7 +36,7 @@ def deliver(record: OutboundEmail, message=None) -> bool:
     try:
         if connection is not None:
             connection.send_messages([message or _message(record)])
-    except Exception as exc:  # any transport error: keep it for the Outbox, retry later
+    except Exception as exc:  # noqa: BLE001 any transport error: keep it for the Outbox, retry later
         record.status = OutboundEmail.FAILED
         record.last_error = f"{type(exc).__name__}: {exc}"
         if record.attempts < OutboundEmail.MAX_ATTEMPTS:
@@ -42,8 +48,8 @@ def deliver(record: OutboundEmail, message=None) -> bool:
         if record.next_attempt_at:
             try:
                 retry_email.using(run_after=record.next_attempt_at).enqueue(record.pk)
-            except Exception:  # the retry sweep below still finds it
-                pass
+            except Exception:  # noqa: BLE001 the retry sweep below still finds it
+                logger.warning("Could not enqueue the retry of email %s", record.pk, exc_info=True)
         return False
     record.status = OutboundEmail.SENT
     record.sent_at = timezone.now()

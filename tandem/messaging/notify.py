@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tandem.messaging.merge import merge
 from tandem.messaging.models import Notification, NotificationTemplate
@@ -12,21 +12,101 @@ DEFAULT_TEMPLATES = {
     "record_assigned": (
         _("Record assigned to you"),
         "{{Record.Type}} assigned to you: {{Record.Name}}",
-        "Hello {{Owner.FirstName|\"there\"}},\n\n{{Sender.Name}} assigned the {{Record.Type}} "
-        "{{Record.Name}} ({{Record.Company|\"no company\"}}) to you.\n\nOpen it: {{Record.Link}}\n",
+        (
+            'Hello {{Owner.FirstName|"there"}},\n\n{{Sender.Name}} assigned the {{Record.Type}} '
+            '{{Record.Name}} ({{Record.Company|"no company"}}) to you.\n\nOpen it: {{Record.Link}}\n'
+        ),
     ),
 }
+
+_RECORD = {
+    "Record.Type": _("Type of record (lead, contact...)"),
+    "Record.Name": _("Record name"),
+    "Record.Link": _("Link to the record"),
+    "Owner.FirstName": _("Recipient's first name"),
+    "Owner.Name": _("Recipient's full name"),
+}
+
+# The notification emails Tandem sends, with the merge fields each one is given.
+# Keys match EmailPreference kinds through `preference` (None: always sent).
+BUILT_IN = {
+    "record_assigned": {
+        "preference": "assignment",
+        "fields": _RECORD
+        | {"Record.Company": _("Company of the record"), "Sender.Name": _("Who assigned it")},
+    },
+    "reminder": {
+        "preference": "reminder",
+        "name": _("Reminder"),
+        "subject": "Reminder: {{Record.Name}} ({{Record.When}})",
+        "body": (
+            'Hello {{Owner.FirstName|"there"}},\n\nThis is your reminder of the {{Record.Type}} '
+            "{{Record.Name}}, {{Record.When}}.\n\nOpen it: {{Record.Link}}\n"
+        ),
+        "fields": _RECORD | {"Record.When": _("When it is due or starts")},
+    },
+    "mention": {
+        "preference": "mention",
+        "name": _("Mention"),
+        "subject": "{{Sender.Name}} mentioned you on {{Record.Name}}",
+        "body": (
+            'Hello {{Owner.FirstName|"there"}},\n\n{{Sender.Name}} mentioned you on the '
+            "{{Record.Type}} {{Record.Name}}:\n\n{{Post.Body}}\n\nOpen it: {{Record.Link}}\n"
+        ),
+        "fields": _RECORD
+        | {"Sender.Name": _("Who mentioned you"), "Post.Body": _("The post or comment")},
+    },
+    "partner_welcome": {
+        "preference": None,
+        "name": _("Partner portal welcome"),
+        "subject": "Welcome to the {{Organization.Name}} partner portal",
+        "body": (
+            'Hello {{User.FirstName|"there"}},\n\n{{Organization.Name}} has invited you to its '
+            "partner portal.\n\nPortal: {{Portal.Link}}\nLogin: {{User.Email}}\n"
+            "Temporary password: {{User.TemporaryPassword}}\n\n"
+            "You will choose your own password when you first log in.\n"
+        ),
+        "fields": {
+            "User.FirstName": _("New user's first name"),
+            "User.Email": _("New user's login"),
+            "User.TemporaryPassword": _("Temporary password"),
+            "Portal.Link": _("Link to the portal"),
+            "Organization.Name": _("Company name"),
+        },
+    },
+}
+BUILT_IN["record_assigned"].update(
+    name=DEFAULT_TEMPLATES["record_assigned"][0],
+    subject=DEFAULT_TEMPLATES["record_assigned"][1],
+    body=DEFAULT_TEMPLATES["record_assigned"][2],
+)
+
+
+def known_fields(key: str) -> dict:
+    """Merge fields a notification template may use; extra templates are assignment emails."""
+    return dict(BUILT_IN.get(key, BUILT_IN["record_assigned"])["fields"])
 
 
 def template(key: str) -> NotificationTemplate:
     found = NotificationTemplate.objects.filter(key=key).first()
     if found:
         return found
-    name, subject, body = DEFAULT_TEMPLATES[key]
-    return NotificationTemplate.objects.create(key=key, name=name, subject=subject, body=body)
+    spec = BUILT_IN[key]
+    found, _created = NotificationTemplate.objects.get_or_create(
+        key=key,
+        defaults={"name": str(spec["name"]), "subject": spec["subject"], "body": spec["body"]},
+    )
+    return found
 
 
-def notify(user, kind: str, title: str, url: str = "", object_name: str = "", record_id=None) -> Notification:
+def ensure_built_in() -> list[NotificationTemplate]:
+    """Every built-in notification template as a row, so Setup can list and edit them."""
+    return [template(key) for key in BUILT_IN]
+
+
+def notify(
+    user, kind: str, title: str, url: str = "", object_name: str = "", record_id=None
+) -> Notification:
     return Notification.objects.create(
         user=user, kind=kind, title=title, url=url, object_name=object_name, record_id=record_id
     )
@@ -35,9 +115,22 @@ def notify(user, kind: str, title: str, url: str = "", object_name: str = "", re
 def email_from_template(key: str, to: str, values: dict) -> None:
     """Send a notification email after the current transaction commits (never before)."""
     tpl = template(key)
-    subject = merge(tpl.subject, values).replace("\n", " ")
+    subject = merge(tpl.subject, values).replace("\n", " ").replace("\r", " ")
     body = merge(tpl.body, values)
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
+
+
+def email_user(user, key: str, values: dict) -> bool:
+    """Send notification `key` to `user` unless they turned that kind off; True if queued."""
+    from tandem.calendar_app.models import EmailPreference
+
+    preference = BUILT_IN.get(key, {}).get("preference", "assignment")
+    if not user.email or not user.is_active:
+        return False
+    if preference and not EmailPreference.wants(user, preference):
+        return False
+    email_from_template(key, user.email, values)
+    return True
 
 
 def unread_count(user) -> int:
