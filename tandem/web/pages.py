@@ -1,9 +1,10 @@
 """Home, global search and lookup suggestions."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.access.directory import pickable_users
@@ -16,20 +17,81 @@ SEARCH_LIMIT = 10
 LOOKUP_LIMIT = 20
 
 
+def _todays_events(user):
+    """The user's events that overlap today, in their time zone."""
+    import datetime
+
+    from tandem.calendar_app.agenda import user_zone
+
+    tz = user_zone(user)
+    today = timezone.now().astimezone(tz).date()
+    start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
+    end = start + datetime.timedelta(days=1)
+    event = registry.get("event").model
+    return tz, today, list(
+        event.objects.visible_to(user).filter(owner=user, start__lt=end, end__gte=start).order_by("start", "pk")[:10]
+    )
+
+
+def _pipeline_by_stage(user):
+    """Open opportunities the user owns: count and amount per open stage, in Setup's order."""
+    from tandem.core.models import Company
+    from tandem.pipeline.actions import stages
+    from tandem.pipeline.views import money
+
+    opportunity = registry.get("opportunity").model
+    totals = {
+        row["stage"]: row
+        for row in opportunity.objects.visible_to(user)
+        .filter(owner=user, is_closed=False)
+        .order_by()
+        .values("stage")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+    }
+    currency = Company.current().currency
+    rows = []
+    for stage in stages():
+        found = totals.pop(stage.value, None)
+        if found and not stage.is_closed:
+            rows.append({"stage": stage.label or stage.value, "count": found["n"], "total": found["total"] or 0})
+    rows += [{"stage": name, "count": r["n"], "total": r["total"] or 0} for name, r in totals.items()]
+    for row in rows:
+        row["total_display"] = money(row["total"], currency)
+    chart = {
+        "labels": [r["stage"] for r in rows],
+        "amounts": [float(r["total"]) for r in rows],
+        "counts": [r["count"] for r in rows],
+        "currency": currency,
+    }
+    return rows, chart
+
+
 @login_required
 def home(request):
+    """My open tasks, today's events, my pipeline by stage, my feed, my leads and recent records."""
+    from tandem.feed.stream import home_feed
+
     user = request.user
     if user.is_external:
         return redirect("portal_home")
     task = registry.get("task").model
     opportunity = registry.get("opportunity").model
     lead = registry.get("lead").model
+    tz, today, events = _todays_events(user)
+    pipeline, chart = _pipeline_by_stage(user)
     context = {
         "open_tasks": task.objects.visible_to(user).filter(owner=user, completed_at__isnull=True)
-        .order_by("due_date", "pk")[:10],
+        .order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
+        "today": today,
+        "home_tz": tz,
+        "todays_events": events,
+        "pipeline": pipeline,
+        "pipeline_chart": chart,
         "my_opportunities": opportunity.objects.visible_to(user).filter(owner=user, is_closed=False)
-        .order_by("close_date", "pk")[:10],
-        "my_leads": lead.objects.visible_to(user).filter(owner=user, is_converted=False)[:10],
+        .order_by("close_date", "pk")[:5],
+        "my_leads": lead.objects.visible_to(user).filter(owner=user, is_converted=False)[:5],
+        "feed": home_feed(user),
+        "hide_sidebar": True,
         "page_title": _("Home"),
     }
     return render(request, "web/home.html", context)
