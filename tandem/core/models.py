@@ -176,11 +176,17 @@ class PageLayout(models.Model):
 
 
 class ListView(models.Model):
-    """A saved list view: columns, filters and sort, visible to its owner or to everyone."""
+    """A saved list view: columns, filters and sort, visible to its owner, everyone, or chosen
+    roles and public groups (Salesforce's "Visible to certain groups of users")."""
 
     SCOPE_MINE, SCOPE_ALL, SCOPE_QUEUE = "mine", "all", "queue"
     SCOPES = [(SCOPE_MINE, _("My records")), (SCOPE_ALL, _("All records"))]
-    VISIBLE_ME, VISIBLE_ALL = "me", "all"
+    VISIBLE_ME, VISIBLE_ALL, VISIBLE_SHARED = "me", "all", "some"
+    VISIBILITIES = [
+        (VISIBLE_ME, _("Only me")),
+        (VISIBLE_ALL, _("All users")),
+        (VISIBLE_SHARED, _("Certain groups of users")),
+    ]
 
     object_name = models.CharField(_("object"), max_length=40)
     name = models.CharField(_("view name"), max_length=80)
@@ -201,11 +207,11 @@ class ListView(models.Model):
     )
     sort = models.CharField(_("sort by"), max_length=60, default="-created_at")
     visibility = models.CharField(
-        _("visible to"),
-        max_length=4,
-        choices=[(VISIBLE_ME, _("Only me")), (VISIBLE_ALL, _("All users"))],
-        default=VISIBLE_ME,
+        _("visible to"), max_length=4, choices=VISIBILITIES, default=VISIBLE_ME
     )
+    # Who a "certain groups" view is shared with: [{"kind": "role"|"role_and_subordinates"|
+    # "group", "id": 3}], the target kinds of sharing rules; membership, not the hierarchy.
+    shared_with = models.JSONField(_("shared with"), default=list, blank=True)
     is_standard = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

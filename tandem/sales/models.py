@@ -51,7 +51,7 @@ class Account(Address, Record):
         verbose_name_plural = _("accounts")
         indexes = [
             models.Index(fields=["-created_at", "-id"]),
-            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["owner", "-created_at", "-id"]),
             models.Index(fields=["name"]),
         ]
 
@@ -94,7 +94,7 @@ class Contact(Address, Record):
         verbose_name_plural = _("contacts")
         indexes = [
             models.Index(fields=["-created_at", "-id"]),
-            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["owner", "-created_at", "-id"]),
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["email"]),
         ]
@@ -172,10 +172,11 @@ class Lead(Address, Record):
         verbose_name_plural = _("leads")
         indexes = [
             models.Index(fields=["-created_at", "-id"]),
-            models.Index(fields=["owner", "-created_at"]),
-            models.Index(fields=["owner_queue", "-created_at"]),
+            models.Index(fields=["owner", "-created_at", "-id"]),
+            models.Index(fields=["owner_queue", "-created_at", "-id"]),
             models.Index(fields=["status"]),
-            models.Index(fields=["lead_source"]),
+            # Serves the criteria sharing rules on the lead source as a newest-first walk.
+            models.Index(fields=["lead_source", "-created_at", "-id"]),
             models.Index(fields=["email"]),
             models.Index(fields=["company"]),
             models.Index(fields=["last_name", "first_name"]),
@@ -222,7 +223,7 @@ class Opportunity(Record):
         verbose_name_plural = _("opportunities")
         indexes = [
             models.Index(fields=["-created_at", "-id"]),
-            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["owner", "-created_at", "-id"]),
             models.Index(fields=["account"]),
             models.Index(fields=["stage"]),
             models.Index(fields=["close_date"]),
