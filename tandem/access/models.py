@@ -364,3 +364,28 @@ class RecordShare(models.Model):
 
     def __str__(self):
         return f"{self.object_name}#{self.record_id} → {self.target_kind}:{self.target_id}"
+
+
+class LoginHistory(models.Model):
+    """One login attempt by a known user, for the Login History report and the Adoption dashboard.
+
+    Written by the receivers in access/apps.py on Django's user_logged_in and
+    user_login_failed signals (a failed attempt is recorded only when the email is a user's).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    login_at = models.DateTimeField(_("login time"), default=timezone.now)
+    success = models.BooleanField(_("success"), default=True)
+    source_ip = models.CharField(_("source IP"), max_length=45, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-login_at", "-id"]
+        verbose_name = _("login history")
+        verbose_name_plural = _("login history")
+        indexes = [models.Index(fields=["user", "-login_at"]), models.Index(fields=["login_at"])]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.login_at:%Y-%m-%d %H:%M}"

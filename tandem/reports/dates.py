@@ -139,6 +139,8 @@ def relative_range(value: str, today: datetime.date, fiscal_start_month: int = 1
 def bucket_start(kind: str, d: datetime.date, fiscal_start_month: int) -> datetime.date:
     if kind == "day":
         return d
+    if kind == "week":
+        return d - datetime.timedelta(days=d.weekday())
     if kind == "month":
         return month_start(d)
     if kind == "quarter":
@@ -158,12 +160,16 @@ BUCKET_MONTHS = {"month": 1, "quarter": 3, "year": 12, "fiscal_quarter": 3, "fis
 def bucket_range(kind: str, start: datetime.date):
     if kind == "day":
         return start, start + datetime.timedelta(days=1)
+    if kind == "week":
+        return start, start + datetime.timedelta(days=7)
     return start, add_months(start, BUCKET_MONTHS[kind])
 
 
 def bucket_label(kind: str, start: datetime.date, fiscal_start_month: int) -> str:
     if kind == "day":
         return start.isoformat()
+    if kind == "week":
+        return _("Week of %(date)s") % {"date": start.isoformat()}
     if kind == "month":
         return start.strftime("%Y-%m")
     if kind == "quarter":

@@ -52,6 +52,7 @@ from django.db.models.functions import (
     TruncDate,
     TruncMonth,
     TruncQuarter,
+    TruncWeek,
     TruncYear,
 )
 from django.utils import timezone
@@ -63,6 +64,7 @@ from tandem.core.fields import FieldSpec, get_field
 from tandem.core.filters import condition_q
 from tandem.core.models import Company, FieldHistory, PicklistValue
 from tandem.reports import dates
+from tandem.reports.charts import CHARTS, chart_settings  # noqa: F401  (CHARTS: the builder)
 from tandem.reports.types import USER_FIELDS, ReportType, get_type
 
 FORMATS = {
@@ -79,25 +81,21 @@ AGGREGATES = {
     "unique": gettext_lazy("Unique count"),
     "true_count": gettext_lazy("Count of checked"),
     "true_percent": gettext_lazy("Percent checked"),
+    "blank_count": gettext_lazy("Count of blank"),
+    "blank_percent": gettext_lazy("Percent blank"),
 }
+# Aggregates whose subtotals and total can be rolled up from the finest groups (see summary()).
+ROLLUP = {"sum", "min", "max", "count", "true_count", "blank_count", "avg", "true_percent", "blank_percent"}
 NUMERIC_TYPES = {"number", "currency", "percent"}
 DATE_TYPES = {"date", "datetime"}
 DATE_GROUPS = {
     "day": gettext_lazy("Day"),
+    "week": gettext_lazy("Week"),
     "month": gettext_lazy("Month"),
     "quarter": gettext_lazy("Calendar quarter"),
     "year": gettext_lazy("Calendar year"),
     "fiscal_quarter": gettext_lazy("Fiscal quarter"),
     "fiscal_year": gettext_lazy("Fiscal year"),
-}
-CHARTS = {
-    "": gettext_lazy("No chart"),
-    "bar": gettext_lazy("Bar"),
-    "stacked_bar": gettext_lazy("Stacked bar"),
-    "line": gettext_lazy("Line"),
-    "donut": gettext_lazy("Donut"),
-    "funnel": gettext_lazy("Funnel"),
-    "number": gettext_lazy("Single number"),
 }
 EXTRA_OPERATORS = {"unchanged_for_days": gettext_lazy("not changed for (days)")}
 # What a lookup shows as its value: a record's name, a person's full name.
@@ -128,6 +126,7 @@ class Column:
     label: str
     spec: FieldSpec
     prefix: str = ""  # "account__" for a field reached through a lookup
+    guard: str = ""  # alias of "the related record is visible" for a guarded lookup
 
     @property
     def type(self) -> str:
@@ -144,21 +143,41 @@ class Column:
             return self.prefix + "last_name"
         return self.prefix + self.spec.orm
 
+    def guarded(self, expr):
+        """`expr`, or NULL when the row's related record is hidden from the person running it."""
+        if not self.guard:
+            return expr
+        return Case(When(**{self.guard: True}, then=expr), default=None)
+
     def display(self):
         """An expression for the value as a person reads it."""
         if self.spec.object_name == "user" and self.spec.name == "name":
-            return _label_expr(self.prefix, "user")
+            return self.guarded(_label_expr(self.prefix, "user"))
         if self.is_relation:
-            return _label_expr(self.prefix + self.spec.name + "__", self.spec.lookup_object)
+            return self.guarded(
+                _label_expr(self.prefix + self.spec.name + "__", self.spec.lookup_object)
+            )
         if self.spec.is_custom:
-            return KT(self.path)
-        return F(self.path)
+            return self.guarded(KT(self.path))
+        return self.guarded(F(self.path))
+
+    def value(self):
+        """The stored value (an id for a lookup), guarded."""
+        return self.guarded(KT(self.path) if self.spec.is_custom else F(self.path))
 
     def number(self):
         """An expression to sum or average."""
         if self.spec.is_custom:
-            return Cast(KT(self.path), FloatField())
-        return F(self.path)
+            return self.guarded(Cast(KT(self.path), FloatField()))
+        return self.guarded(F(self.path))
+
+    def blank_q(self) -> Q:
+        """The rows where this column is blank (a hidden related record counts as blank)."""
+        if self.spec.object_name == "user" and self.spec.name == "name":
+            q = Q(**{f"{self.prefix}last_name__isnull": True}) | Q(**{f"{self.prefix}last_name": ""})
+        else:
+            q = _prefix_q(condition_q(replace(self.spec, label=self.label), "is_blank", None), self.prefix)
+        return q | Q(**{self.guard: False}) if self.guard else q
 
 
 ACTIVITY_OBJECTS = ("account", "contact", "lead", "opportunity")
@@ -166,7 +185,7 @@ ACTIVITY_OBJECTS = ("account", "contact", "lead", "opportunity")
 
 def virtual_fields(rtype: ReportType) -> list[FieldSpec]:
     """Computed fields of the primary object: the date of its latest task or event."""
-    if rtype.object_name not in ACTIVITY_OBJECTS:
+    if rtype.source or rtype.object_name not in ACTIVITY_OBJECTS:
         return []
     return [
         FieldSpec(
@@ -181,7 +200,7 @@ def virtual_fields(rtype: ReportType) -> list[FieldSpec]:
 
 def _virtual_annotations(rtype: ReportType) -> dict:
     """The expressions behind virtual_fields(), aliased on every report queryset."""
-    if rtype.object_name not in ACTIVITY_OBJECTS:
+    if rtype.source or rtype.object_name not in ACTIVITY_OBJECTS:
         return {}
     from tandem.activities.models import Event, Task
 
@@ -216,15 +235,25 @@ def _lookup_fields(target: str) -> list[FieldSpec]:
     return all_fields(registry.get(target))
 
 
+def _guard_alias(rtype: ReportType, lk) -> str:
+    return f"vis{rtype.lookups.index(lk)}" if lk.guard else ""
+
+
 def available_columns(rtype: ReportType) -> list[Column]:
     """Every column of a report type, primary fields first, then each lookup's fields."""
-    from tandem.core.fields import all_fields
-
-    cols = [Column(s.name, s.label, s) for s in all_fields(rtype.obj_def) + virtual_fields(rtype)]
+    cols = [Column(s.name, str(s.label), s) for s in rtype.primary_fields() + virtual_fields(rtype)]
     for lk in rtype.lookups:
+        if lk.target != "user" and registry.find(lk.target) is None:
+            continue
         for s in _lookup_fields(lk.target):
             cols.append(
-                Column(f"{lk.field}__{s.name}", f"{lk.label}: {s.label}", s, prefix=lk.field + "__")
+                Column(
+                    f"{lk.field}__{s.name}",
+                    f"{lk.label}: {s.label}",
+                    s,
+                    prefix=lk.field + "__",
+                    guard=_guard_alias(rtype, lk),
+                )
             )
     return cols
 
@@ -232,17 +261,25 @@ def available_columns(rtype: ReportType) -> list[Column]:
 def resolve(rtype: ReportType, name: str) -> Column | None:
     """The column called `name`, or None when it does not exist (any more)."""
     name = str(name or "")
-    head, sep, rest = name.partition("__")
-    lk = rtype.lookup(head) if sep else None
+    lk = rtype.lookup_for(name)
     if lk is not None:
+        rest = name[len(lk.field) + 2 :]
         if lk.target == "user":
             spec = next((s for s in USER_FIELDS if s.name == rest), None)
+        elif registry.find(lk.target) is None:
+            spec = None
         else:
             spec = get_field(registry.get(lk.target), rest)
         if spec is None:
             return None
-        return Column(name, f"{lk.label}: {spec.label}", spec, prefix=lk.field + "__")
-    spec = get_field(rtype.obj_def, name) or next(
+        return Column(
+            name,
+            f"{lk.label}: {spec.label}",
+            spec,
+            prefix=lk.field + "__",
+            guard=_guard_alias(rtype, lk),
+        )
+    spec = rtype.primary_field(name) or next(
         (v for v in virtual_fields(rtype) if v.name == name), None
     )
     if spec is None:
@@ -305,11 +342,13 @@ def filter_q(rtype: ReportType, cond: dict, ctx: Context) -> Q:
     if col.type in DATE_TYPES and dates.is_relative(value):
         start, end = dates.relative_range(str(value), ctx.today, ctx.fiscal_start_month, col.label)
         return _range_q(col, start, end, op)
-    if col.spec.object_name == "user":
+    if col.spec.object_name == "user" and col.spec.name == "name":
         spec = replace(col.spec, name=col.path.split("__")[-1], label=col.label)
     else:
         spec = replace(col.spec, label=col.label)
-    return _prefix_q(condition_q(spec, op, value), col.prefix)
+    q = _prefix_q(condition_q(spec, op, value), col.prefix)
+    # A condition on a hidden related record never matches (nor reveals it).
+    return q & Q(**{col.guard: True}) if col.guard else q
 
 
 def _unchanged_q(rtype: ReportType, col: Column, value) -> Q:
@@ -325,6 +364,11 @@ def _unchanged_q(rtype: ReportType, col: Column, value) -> Q:
         ) from None
     from tandem.core.history import tracked_specs
 
+    if rtype.source:
+        raise ValidationError(
+            _("%(field)s: its history is not tracked, so its last change is unknown.")
+            % {"field": col.label}
+        )
     if not col.prefix and col.spec.name not in {s.name for s in tracked_specs(rtype.obj_def)}:
         raise ValidationError(
             _("%(field)s: its history is not tracked, so its last change is unknown.")
@@ -425,8 +469,16 @@ def prepare(report_type: str | ReportType, definition: dict | None) -> Prepared:
                 _("%(field)s: count of checked needs a checkbox field.")
                 % {"field": col.label if col else "—"}
             )
+        elif agg in ("blank_count", "blank_percent", "unique") and col is None:
+            p.errors.append(
+                _("%(agg)s: choose the field to summarise.") % {"agg": AGGREGATES[agg]}
+            )
         else:
             p.summaries.append((col, agg))
+    try:
+        chart_settings(definition.get("chart") or {})
+    except ValidationError as e:
+        p.errors.extend(e.messages)
     for cond in definition.get("filters") or []:
         if resolve(rtype, cond.get("field")) is None:
             p.errors.append(
@@ -436,13 +488,36 @@ def prepare(report_type: str | ReportType, definition: dict | None) -> Prepared:
     return p
 
 
-def base_queryset(p: Prepared, user, ctx: Context | None = None, drill: list | None = None):
+def _guards(rtype: ReportType, user) -> dict:
+    """For each guarded lookup, whether the row's related record is visible to `user`."""
+    from tandem.access.door import access_filter
+
+    out = {}
+    for lk in rtype.lookups:
+        alias = _guard_alias(rtype, lk)
+        if not alias:
+            continue
+        model = registry.get(lk.target).model
+        cond = access_filter(model, user, "read")
+        if cond is None:
+            out[alias] = Value(True)
+        else:
+            visible = model.objects.unrestricted().filter(cond).filter(pk=OuterRef(lk.field))
+            out[alias] = Exists(visible)
+    return out
+
+
+def base_queryset(
+    p: Prepared,
+    user,
+    ctx: Context | None = None,
+    drill: list | None = None,
+    extra_filters: list | None = None,
+):
     """The report's records for `user`: through the door, then the report's filters."""
     ctx = ctx or Context.current()
-    qs = p.rtype.obj_def.model.objects.visible_to(user, "read").alias(
-        **_virtual_annotations(p.rtype)
-    )
-    conds = p.definition.get("filters") or []
+    qs = p.rtype.queryset(user).alias(**_virtual_annotations(p.rtype), **_guards(p.rtype, user))
+    conds = list(p.definition.get("filters") or [])
     if conds:
         logic = "or" if p.definition.get("filter_logic") == "or" else "and"
         combined = None
@@ -450,6 +525,9 @@ def base_queryset(p: Prepared, user, ctx: Context | None = None, drill: list | N
             q = filter_q(p.rtype, cond, ctx)
             combined = q if combined is None else (combined | q if logic == "or" else combined & q)
         qs = qs.filter(combined)
+    # Extra conditions (a dashboard's filters) always narrow the report: AND, whatever its logic.
+    for cond in extra_filters or []:
+        qs = qs.filter(filter_q(p.rtype, cond, ctx))
     for i, d in enumerate(drill or []):
         col = resolve(p.rtype, d.get("field"))
         if (
@@ -472,18 +550,18 @@ def _group_expr(col: Column, kind: str, ctx: Context):
     """The expression a grouping groups by."""
     path = col.path
     if not kind:
-        return F(path) if col.is_relation else col.display()
+        return col.value() if col.is_relation else col.display()
     if kind == "day":
-        return TruncDate(path) if col.type == "datetime" else F(path)
-    if kind in ("month", "quarter", "year"):
-        trunc = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}[kind]
-        return trunc(path, output_field=DateField())
+        return col.guarded(TruncDate(path) if col.type == "datetime" else F(path))
+    if kind in ("week", "month", "quarter", "year"):
+        trunc = {"week": TruncWeek, "month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+        return col.guarded(trunc[kind](path, output_field=DateField()))
     months = (
         Cast(ExtractYear(path), IntegerField()) * 12
         + Cast(ExtractMonth(path), IntegerField())
         - ctx.fiscal_start_month
     )
-    return Cast(months / (3 if kind == "fiscal_quarter" else 12), IntegerField())
+    return col.guarded(Cast(months / (3 if kind == "fiscal_quarter" else 12), IntegerField()))
 
 
 def _bucket_from_key(kind: str, key, ctx: Context):
@@ -530,41 +608,47 @@ def drill_q(rtype: ReportType, d: dict, ctx: Context) -> Q:
     kind, key = d.get("date_group") or "", d.get("key")
     if key is None or key == "":
         blank = Q(**{f"{col.path}__isnull": True})
-        return (
+        blank = (
             blank | Q(**{col.path: ""})
             if col.type in ("text", "picklist", "email", "phone", "url", "textarea")
             else blank
         )
+        return blank | Q(**{col.guard: False}) if col.guard else blank
+    guard = Q(**{col.guard: True}) if col.guard else Q()
     if kind:
         start = datetime.date.fromisoformat(str(key)[:10])
-        return _range_q(col, *dates.bucket_range(kind, start))
-    return Q(**{col.path: key})
+        return _range_q(col, *dates.bucket_range(kind, start)) & guard
+    return Q(**{col.path: key}) & guard
 
 
-def _aggregates(p: Prepared) -> dict:
+def _checked_q(col: Column) -> Q:
+    q = Q(**{col.path: True})
+    return q & Q(**{col.guard: True}) if col.guard else q
+
+
+def _aggregates(p: Prepared, rollup: bool = False) -> dict:
+    """The summaries as aggregate expressions. With `rollup`, averages and percentages are
+    computed as sums and counts (s{i}_n) so coarser groups can be summed from finer ones."""
     out = {"record_count": Count("pk")}
     for i, (col, agg) in enumerate(p.summaries):
         alias = f"s{i}"
         if agg == "count":
-            out[alias] = Count(col.path) if col else Count("pk")
+            out[alias] = Count(col.value()) if col else Count("pk")
         elif agg == "unique":
-            out[alias] = Count(col.path, distinct=True)
-        elif agg == "true_count":
-            out[alias] = Count("pk", filter=Q(**{col.path: True}))
-        elif agg == "true_percent":
-            checked = Case(
-                When(**{col.path: True}, then=Value(100.0)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-            out[alias] = Avg(checked)
+            out[alias] = Count(col.value(), distinct=True)
+        elif agg in ("true_count", "true_percent", "blank_count", "blank_percent"):
+            q = _checked_q(col) if agg.startswith("true") else col.blank_q()
+            if agg.endswith("count") or rollup:
+                out[alias] = Count("pk", filter=q)
+            else:
+                hit = Case(When(q, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
+                out[alias] = Avg(hit)
+        elif agg == "avg" and rollup:
+            out[alias] = Sum(col.number())
+            out[alias + "_n"] = Count(col.number())
         else:
             fn = {"sum": Sum, "avg": Avg, "min": Min, "max": Max}[agg]
-            out[alias] = fn(
-                col.number()
-                if agg in ("sum", "avg")
-                else (KT(col.path) if col.spec.is_custom else F(col.path))
-            )
+            out[alias] = fn(col.number() if agg in ("sum", "avg") else col.value())
     return out
 
 
@@ -575,11 +659,17 @@ def summary_labels(p: Prepared) -> list[str]:
     return labels
 
 
-def _values(row: dict, p: Prepared) -> dict:
-    return {
+def _values(row: dict, p: Prepared, rollup: bool = False) -> dict:
+    out = {
         "count": row["record_count"],
         "values": [row.get(f"s{i}") for i in range(len(p.summaries))],
     }
+    if rollup:
+        # Beside each summary, how many values an average divides by.
+        out["_n"] = [
+            row.get(f"s{i}_n", row["record_count"]) or 0 for i in range(len(p.summaries))
+        ]
+    return out
 
 
 def _picklist_order(col: Column):
@@ -600,8 +690,8 @@ def _picklist_order(col: Column):
     )
 
 
-def _grouped(qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context) -> list[dict]:
-    """One row per group of `groupings`, aggregated in the database."""
+def grouped_queryset(qs, groupings, p: Prepared, ctx: Context, rollup: bool = False):
+    """The values() queryset of one row per group of `groupings`, aggregated in the database."""
     annotations, order = {}, []
     for i, (col, kind) in enumerate(groupings):
         annotations[f"g{i}"] = _group_expr(col, kind, ctx)
@@ -612,11 +702,20 @@ def _grouped(qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context)
         order.append(f"g{i}")
         if col.is_relation and not kind:
             annotations[f"l{i}"] = col.display()
-    rows = (
-        qs.annotate(**annotations).values(*annotations).annotate(**_aggregates(p)).order_by(*order)
+    return (
+        qs.annotate(**annotations)
+        .values(*annotations)
+        .annotate(**_aggregates(p, rollup))
+        .order_by(*order)
     )
+
+
+def _grouped(
+    qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context, rollup: bool = False
+) -> list[dict]:
+    """One row per group of `groupings`, aggregated in the database."""
     out = []
-    for row in rows:
+    for row in grouped_queryset(qs, groupings, p, ctx, rollup):
         keys, labels = [], []
         for i, (col, kind) in enumerate(groupings):
             key = row[f"g{i}"]
@@ -624,8 +723,43 @@ def _grouped(qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context)
                 key = _bucket_from_key(kind, key, ctx)
             keys.append(_serial(key))
             labels.append(_label(col, kind, key, row.get(f"l{i}"), ctx))
-        out.append({"keys": keys, "labels": labels, **_values(row, p)})
+        out.append({"keys": keys, "labels": labels, **_values(row, p, rollup)})
     return out
+
+
+def _can_roll_up(p: Prepared) -> bool:
+    return all(agg in ROLLUP for _col, agg in p.summaries)
+
+
+def _combine(parts: list[dict], p: Prepared) -> dict:
+    """The summaries of a group made of `parts` (rows from _grouped(..., rollup=True))."""
+    out = {"count": sum(x["count"] for x in parts), "values": [], "_n": []}
+    for i, (_col, agg) in enumerate(p.summaries):
+        vals = [x["values"][i] for x in parts if x["values"][i] is not None]
+        if agg in ("min", "max"):
+            out["values"].append((min if agg == "min" else max)(vals) if vals else None)
+        elif agg in ("count", "true_count", "blank_count"):
+            out["values"].append(sum(vals))
+        else:
+            out["values"].append(sum(vals) if vals else None)
+        out["_n"].append(sum(x["_n"][i] for x in parts))
+    return out
+
+
+def _finish(item: dict, p: Prepared) -> dict:
+    """Turn rolled-up sums and counts back into averages and percentages."""
+    n_list = item.pop("_n", None)
+    if n_list is None:
+        return item
+    for i, (_col, agg) in enumerate(p.summaries):
+        v = item["values"][i]
+        if agg == "avg":
+            n = n_list[i]
+            item["values"][i] = (v / n if isinstance(v, float) else Decimal(v) / n) if n else None
+        elif agg in ("true_percent", "blank_percent"):
+            count = item["count"]
+            item["values"][i] = (v or 0) * 100.0 / count if count else None
+    return item
 
 
 def _drill(groupings, keys) -> list[dict]:
@@ -635,10 +769,14 @@ def _drill(groupings, keys) -> list[dict]:
     ]
 
 
-def summary(p: Prepared, user, ctx: Context | None = None, drill: list | None = None) -> dict:
+def summary(
+    p: Prepared, user, ctx: Context | None = None, drill: list | None = None, extra=None
+) -> dict:
     """Groups (one or two levels) with their summaries, and the grand total."""
     ctx = ctx or Context.current()
-    qs = base_queryset(p, user, ctx, drill)
+    qs = base_queryset(p, user, ctx, drill, extra)
+    if p.groupings and _can_roll_up(p):
+        return _summary_rolled_up(qs, p, ctx)
     total = _values(qs.aggregate(**_aggregates(p)), p)
     groups = []
     if p.groupings:
@@ -656,10 +794,44 @@ def summary(p: Prepared, user, ctx: Context | None = None, drill: list | None = 
     return {"groups": groups, "total": total, "summary_labels": summary_labels(p)}
 
 
-def matrix(p: Prepared, user, ctx: Context | None = None, drill: list | None = None) -> dict:
+def _summary_rolled_up(qs, p: Prepared, ctx: Context) -> dict:
+    """One query at the finest grouping; subtotals and the total are added up from its rows.
+
+    The database still does all the per-record work; Python only adds a few hundred group
+    rows, which saves a scan of the records per grouping level (see docs/performance.md).
+    """
+    groupings = p.groupings[:2]
+    fine = _grouped(qs, groupings, p, ctx, rollup=True)
+    groups, by_key = [], {}
+    for row in fine:
+        top = by_key.get(row["keys"][0])
+        if top is None:
+            top = by_key[row["keys"][0]] = {
+                "keys": row["keys"][:1],
+                "labels": row["labels"][:1],
+                "parts": [],
+                "children": [],
+            }
+            groups.append(top)
+        top["parts"].append(row)
+        if len(groupings) > 1:
+            top["children"].append(row)
+    total = _finish(_combine(fine, p), p) if fine else _finish(_combine([], p), p)
+    for top in groups:
+        top.update(_finish(_combine(top.pop("parts"), p), p))
+        top["drill"] = _drill(p.groupings, top["keys"])
+        for child in top["children"]:
+            _finish(child, p)
+            child["drill"] = _drill(p.groupings, child["keys"])
+    return {"groups": groups, "total": total, "summary_labels": summary_labels(p)}
+
+
+def matrix(
+    p: Prepared, user, ctx: Context | None = None, drill: list | None = None, extra=None
+) -> dict:
     """Row groups × column groups, each cell, row, column and the whole aggregated in the database."""
     ctx = ctx or Context.current()
-    qs = base_queryset(p, user, ctx, drill)
+    qs = base_queryset(p, user, ctx, drill, extra)
     rgs, cgs = p.groupings[:1], p.column_groupings[:1]
     total = _values(qs.aggregate(**_aggregates(p)), p)
     rows = _grouped(qs, rgs, p, ctx) if rgs else []
@@ -684,10 +856,13 @@ def matrix(p: Prepared, user, ctx: Context | None = None, drill: list | None = N
 # -- rows ---------------------------------------------------------------------------------
 
 
-def _row_queryset(p: Prepared, user, ctx: Context, sort: str = "", drill=None):
-    qs = base_queryset(p, user, ctx, drill)
+def _row_queryset(p: Prepared, user, ctx: Context, sort: str = "", drill=None, extra=None):
+    qs = base_queryset(p, user, ctx, drill, extra)
     cols = p.columns
     annotations = {f"c{i}": col.display() for i, col in enumerate(cols)}
+    link = p.rtype.link
+    if link is not None and link[1] != "pk":
+        annotations["link"] = F(link[1])
     qs = qs.annotate(**annotations)
     sort = sort or p.definition.get("sort") or ""
     desc = sort.startswith("-")
@@ -704,15 +879,22 @@ def rows(
     offset: int = 0,
     limit: int = 50,
     drill=None,
+    extra=None,
 ) -> dict:
     """One page of rows; fetches one row more than it shows instead of counting."""
     ctx = ctx or Context.current()
-    page = list(_row_queryset(p, user, ctx, sort, drill)[offset : offset + limit + 1])
+    page = list(_row_queryset(p, user, ctx, sort, drill, extra)[offset : offset + limit + 1])
     has_next = len(page) > limit
+    linked = p.rtype.link is not None
     out = [
-        {"pk": r["pk"], "cells": [r[f"c{i}"] for i in range(len(p.columns))]} for r in page[:limit]
+        {
+            "pk": r.get("link", r["pk"]) if linked else None,
+            "cells": [r[f"c{i}"] for i in range(len(p.columns))],
+        }
+        for r in page[:limit]
     ]
-    return {"rows": out, "has_next": has_next, "offset": offset, "limit": limit}
+    slug = p.rtype.link[0] if linked else ""
+    return {"rows": out, "has_next": has_next, "offset": offset, "limit": limit, "slug": slug}
 
 
 def iter_rows(
@@ -725,9 +907,9 @@ def iter_rows(
 ):
     """Every row as a list of values, streamed from a server-side cursor in chunks."""
     ctx = ctx or Context.current()
-    n = len(p.columns)
-    for r in _row_queryset(p, user, ctx, sort, drill).iterator(chunk_size=chunk_size):
-        yield [r[f"c{i}"] for i in range(n)]
+    keys = [f"c{i}" for i in range(len(p.columns))]
+    qs = _row_queryset(p, user, ctx, sort, drill).values_list(*keys)
+    yield from qs.iterator(chunk_size=chunk_size)
 
 
 def run(
@@ -738,24 +920,47 @@ def run(
     offset: int = 0,
     limit: int = 50,
     drill=None,
+    extra_filters: list | None = None,
 ) -> dict:
-    """What the viewer shows: groups or a page of rows (drilling into a group always shows rows)."""
+    """What the viewer shows: groups or a page of rows (drilling into a group always shows rows).
+
+    `extra_filters` are conditions like the definition's filters, ANDed to them (a dashboard's
+    filters); a wrong field or value comes back in result["errors"], naming the field.
+    """
     ctx = ctx or Context.current()
     result = {"format": p.format, "missing": p.missing, "errors": list(p.errors)}
     if not p.runnable:
         return result
+    extra = extra_filters or None
     try:
         if drill or p.format == "tabular":
-            result["table"] = rows(p, user, ctx, sort, offset, limit, drill)
+            result["table"] = rows(p, user, ctx, sort, offset, limit, drill, extra)
             if p.summaries:
-                result["total"] = _values(
-                    base_queryset(p, user, ctx, drill).aggregate(**_aggregates(p)), p
-                )
+                qs = base_queryset(p, user, ctx, drill, extra)
+                result["total"] = _values(qs.aggregate(**_aggregates(p)), p)
                 result["summary_labels"] = summary_labels(p)
         elif p.format == "summary":
-            result["summary"] = summary(p, user, ctx)
+            result["summary"] = summary(p, user, ctx, extra=extra)
         else:
-            result["matrix"] = matrix(p, user, ctx)
+            result["matrix"] = matrix(p, user, ctx, extra=extra)
     except ValidationError as e:
         result["errors"].extend(e.messages)
     return result
+
+
+def run_report(report, user, extra_filters: list | None = None, ctx=None, limit: int = 50) -> dict:
+    """Run a saved report as `user` (dashboards call this): {"prepared", "result", "chart"}.
+
+    The rows, groups and totals are what `user` may see; `extra_filters` (a dashboard's
+    filters) are ANDed to the report's own. A report whose type is gone answers with an
+    error in result["errors"] and no chart. `chart` is what reports/_chart.html draws.
+    """
+    from tandem.reports.charts import chart_data
+
+    rtype = get_type(report.report_type)
+    if rtype is None or not rtype.may_use(user):
+        error = _("The report type “%(type)s” no longer exists.") % {"type": report.report_type}
+        return {"prepared": None, "result": {"errors": [error], "missing": []}, "chart": None}
+    p = prepare(rtype, report.definition)
+    result = run(p, user, ctx, limit=limit, extra_filters=extra_filters)
+    return {"prepared": p, "result": result, "chart": chart_data(p, result)}

@@ -1,0 +1,278 @@
+"""Benchmark: the Opportunity Pipeline report on 1,000,000 opportunities, against raw SQL.
+
+    .venv/bin/python bench/reports.py                  # SQLite under var/bench-reports/
+    .venv/bin/python bench/reports.py --cpu-time       # process CPU time (loaded machine)
+    .venv/bin/python bench/reports.py --database-url postgres://postgres@127.0.0.1:5432/tandem_bench_reports
+
+The data lives apart from your own: SQLite in BENCH_DATA_DIR (default var/bench-reports),
+or the PostgreSQL database you name (created if missing). The first run loads the large
+demo with the opportunities raised to 1,000,000 (and the leads lowered to 100,000: this
+benchmark does not read them), which takes many minutes; later runs reuse it.
+
+In one run it measures, as the median of --repeat runs after warm-up:
+- floor: the same aggregate in raw SQL (open opportunities grouped by stage and owner,
+  with the owner's name, record count and sum of amount), with no access predicate;
+- report: the Opportunity Pipeline standard report's summary through the engine
+  (definition checked, the door, groups, subtotals and grand total), as an administrator
+  and as a sales rep at the bottom of a five-level hierarchy;
+- door sql: the rep's grouped query as the engine builds it, executed raw;
+- export: CSV export of the administrator's rows (all opportunities, >= 100,000 rows),
+  in rows per second, through the same writer the Export CSV button streams.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OPPORTUNITIES = 1_000_000
+LEADS = 100_000
+PERSONAS = [
+    ("administrator", "admin@tandem.demo"),
+    ("sales rep (level 5)", "sales.rep@tandem.demo"),
+]
+TARGET_RATIO = 1.3
+TARGET_MS = 1000.0
+TARGET_EXPORT = 100_000  # rows per second
+clock = time.perf_counter
+
+
+def configure(args) -> None:
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["TANDEM_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def ensure_data(progress: bool) -> None:
+    from django.core.management import call_command
+
+    from tandem.access.models import User
+    from tandem.cli import ensure_database
+    from tandem.demo import load_demo
+    from tandem.demo import records
+    from tandem.sales.models import Opportunity
+
+    ensure_database()
+    call_command("migrate", interactive=False, verbosity=0)
+    if Opportunity.objects.unrestricted().count() >= OPPORTUNITIES:
+        return
+    if User.objects.exists():
+        sys.exit("The benchmark database has data but not this benchmark's; point it at an empty one.")
+    # The large demo, with the opportunities this benchmark needs (the loader reads SIZES).
+    records.SIZES["large"] = dataclasses.replace(
+        records.SIZES["large"], opportunities=OPPORTUNITIES, leads=LEADS
+    )
+    print("Loading the large demo with 1,000,000 opportunities (once)...", flush=True)
+    started = time.perf_counter()
+    load_demo("large", progress=progress)
+    print(f"Loaded in {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def median_ms(fn, repeat: int, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        started = clock()
+        fn()
+        times.append((clock() - started) * 1000)
+    return statistics.median(times)
+
+
+def machine() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            db = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("show server_version")
+            db = f"PostgreSQL {cursor.fetchone()[0]}"
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{os.cpu_count()} CPUs, {mem_kb / 1024 / 1024:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, {db}, load average {load:.1f} at start"
+    )
+
+
+def floor_sql() -> str:
+    """The pipeline aggregate written by hand: the least any implementation must do."""
+    from tandem.access.models import User
+    from tandem.sales.models import Opportunity
+
+    opp, user = Opportunity._meta.db_table, User._meta.db_table
+    return (
+        f"SELECT o.stage, o.owner_id, u.first_name, u.last_name, COUNT(*), SUM(o.amount) "
+        f'FROM "{opp}" o JOIN "{user}" u ON u.id = o.owner_id '
+        f"WHERE NOT o.is_closed GROUP BY o.stage, o.owner_id, u.first_name, u.last_name"
+    )
+
+
+def raw_ms(sql: str, params, repeat: int) -> tuple[float, int]:
+    from django.db import connection
+
+    out = []
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            out[:] = cursor.fetchall()
+
+    ms = median_ms(run, repeat)
+    return ms, len(out)
+
+
+def pipeline():
+    from tandem.reports import engine
+    from tandem.reports.standard import standard_definitions
+
+    d = next(x for x in standard_definitions() if x["key"] == "opportunity_pipeline")
+    return d["type"], d["definition"]
+
+
+def fresh_user(email):
+    from tandem.access.models import User
+
+    return User.objects.select_related("profile", "role").get(email=email)
+
+
+def report_ms(email: str, repeat: int) -> tuple[float, dict]:
+    """Prepare the saved definition and compute its summary for a freshly loaded user."""
+    from tandem.reports import engine
+
+    rtype, definition = pipeline()
+    out = {}
+
+    def run():
+        user = fresh_user(email)
+        p = engine.prepare(rtype, definition)
+        out["result"] = engine.run(p, user)
+
+    return median_ms(run, repeat), out["result"]
+
+
+def door_sql(email: str):
+    """The finest grouped query the engine runs for this user, as SQL and parameters."""
+    from tandem.reports import engine
+
+    rtype, definition = pipeline()
+    p = engine.prepare(rtype, definition)
+    ctx = engine.Context.current()
+    qs = engine.grouped_queryset(engine.base_queryset(p, fresh_user(email), ctx), p.groupings, p, ctx)
+    return qs.query.sql_with_params()
+
+
+def export_rate(email: str, limit_s: float) -> tuple[int, float]:
+    """Rows per second of the CSV export (the whole streamed response is consumed)."""
+    from tandem.reports import engine
+    from tandem.reports.exports import csv_response
+
+    rtype, definition = pipeline()
+    # Every opportunity, with the report's columns: more than 100,000 rows.
+    definition = {**definition, "format": "tabular", "filters": [], "groupings": []}
+    p = engine.prepare(rtype, definition)
+    user = fresh_user(email)
+    response = csv_response(p, user, "export")
+    rows = -1  # the header line
+    started = clock()
+    for chunk in response.streaming_content:
+        rows += chunk.count(b"\n")
+        if clock() - started > limit_s and rows >= 100_000:
+            break
+    elapsed = clock() - started
+    return rows, rows / elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--data-dir", default=os.environ.get("BENCH_DATA_DIR", "var/bench-reports"))
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--load-only", action="store_true", help="build the data and stop")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar while loading")
+    parser.add_argument("--export-seconds", type=float, default=20.0,
+                        help="stop the export after this long (once past 100,000 rows)")
+    parser.add_argument(
+        "--cpu-time", action="store_true",
+        help="measure process CPU time (SQLite only: PostgreSQL works in another process)",
+    )
+    args = parser.parse_args(argv)
+    global clock
+    if args.cpu_time:
+        if args.database_url:
+            parser.error("--cpu-time measures only this process: use it with SQLite")
+        clock = time.process_time
+    configure(args)
+    ensure_data(progress=not args.quiet)
+    if args.load_only:
+        return 0
+
+    from tandem.sales.models import Opportunity
+
+    print(f"Machine: {machine()}")
+    print(f"Clock: {'process CPU time' if clock is time.process_time else 'wall clock'}")
+    print(f"Opportunities: {Opportunity.objects.unrestricted().count():,}")
+    floor, groups = raw_ms(floor_sql(), (), args.repeat)
+    print(f"\nFloor (raw SQL, stage x owner, count and sum, no access predicate): "
+          f"{floor:.1f} ms, {groups} groups\n")
+    header = f"{'persona':<22}{'groups':>7}{'open':>9}{'report ms':>11}{'ratio':>8}{'door sql ms':>13}  target"
+    print(header)
+    print("-" * len(header))
+    ok = True
+    for label, email in PERSONAS:
+        ms, result = report_ms(email, args.repeat)
+        s = result["summary"]
+        n = sum(len(g["children"]) for g in s["groups"])
+        sql, params = door_sql(email)
+        door, _ = raw_ms(sql, params, args.repeat)
+        ratio = ms / floor
+        good = ratio <= TARGET_RATIO or label != "administrator"
+        from django.db import connection
+
+        if connection.vendor == "sqlite":
+            good = good and ms <= TARGET_MS
+        ok = ok and good
+        print(f"{label:<22}{n:>7}{s['total']['count']:>9,}{ms:>11.1f}{ratio:>7.2f}x{door:>13.1f}"
+              f"  {'ok' if good else 'MISSES'}")
+    rows, rate = export_rate(PERSONAS[0][1], args.export_seconds)
+    export_ok = rate >= TARGET_EXPORT
+    ok = ok and export_ok
+    print(f"\nCSV export as the administrator: {rows:,} rows at {rate:,.0f} rows/s  "
+          f"{'ok' if export_ok else 'MISSES'}")
+    print(
+        "\nreport = prepare the saved definition and run it (door, groups, subtotals, total)"
+        "\n         for a freshly loaded user; ratio to the raw SQL floor."
+        "\ndoor sql = the engine's grouped query for that user, executed raw (the rep's"
+        "\n         sees fewer rows, so it can be faster than the administrator's floor)."
+        f"\ntarget: administrator within {TARGET_RATIO}x of the floor, every report under "
+        f"{TARGET_MS:.0f} ms on SQLite; export >= {TARGET_EXPORT:,} rows/s."
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
