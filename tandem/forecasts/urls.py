@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tandem.forecasts import views
 
 app_name = "forecasts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rows/", views.rows, name="rows"),
+    path("opportunities/", views.drilldown, name="opportunities"),
+    path("adjust/", views.adjust, name="adjust"),
+    path("quotas/", views.quotas, name="quotas"),
+]
