@@ -8,3 +8,8 @@ class DashboardsConfig(AppConfig):
     name = "tandem.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from tandem.dashboards.builtin_sources import register_builtin
+
+        register_builtin()

@@ -45,10 +45,18 @@ def may_choose_running_user(user) -> bool:
 
 class DashboardQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The dashboards `user` may open: their own, public ones, and those in public folders."""
+        """The dashboards `user` may open: their own, public ones, and those in report folders
+        the user may open (public, or shared with their role or groups), as for reports."""
         if getattr(user, "is_admin", False):
             return self
-        return self.filter(Q(owner=user) | Q(visibility=PUBLIC) | Q(folder__visibility=PUBLIC))
+        from tandem.reports import models as report_models
+
+        folders_for = getattr(report_models, "folders_for", None)
+        if folders_for is None:  # before folder sharing: public folders only
+            in_folder = Q(folder__visibility=PUBLIC)
+        else:
+            in_folder = Q(folder__in=folders_for(user).values("pk"))
+        return self.filter(Q(owner=user) | Q(visibility=PUBLIC) | in_folder)
 
 
 class Dashboard(models.Model):
