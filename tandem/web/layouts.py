@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from tandem.core.fields import FieldSpec, all_fields
+from tandem.core.fields import FieldSpec, all_fields, request_cached
 from tandem.core.models import PageLayout
 
 ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
@@ -25,11 +26,17 @@ class Layout:
 
 
 def _stored_layout(obj_def, user) -> PageLayout | None:
-    layouts = PageLayout.objects.filter(object_name=obj_def.name)
+    """The layout assigned to the user's profile, else the default one, else the first; one query."""
+    assigned = PageLayout.profiles.through.objects.filter(
+        pagelayout_id=OuterRef("pk"), profile_id=user.profile_id
+    )
+    layouts = list(
+        PageLayout.objects.filter(object_name=obj_def.name).annotate(mine=Exists(assigned))
+    )
     return (
-        layouts.filter(profiles=user.profile_id).first()
-        or layouts.filter(is_default=True).first()
-        or layouts.first()
+        next((lo for lo in layouts if lo.mine), None)
+        or next((lo for lo in layouts if lo.is_default), None)
+        or (layouts[0] if layouts else None)
     )
 
 
@@ -51,7 +58,9 @@ def automatic_layout(obj_def, specs: list[FieldSpec]) -> Layout:
 
 def layout_for(obj_def, user) -> Layout:
     specs = all_fields(obj_def)
-    stored = _stored_layout(obj_def, user)
+    stored = request_cached(
+        ("layout", obj_def.name, user.profile_id), lambda: _stored_layout(obj_def, user)
+    )
     if stored is None or not stored.sections:
         return automatic_layout(obj_def, specs)
     by_name = {s.name: s for s in specs}

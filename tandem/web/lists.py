@@ -1,28 +1,47 @@
-"""List views: My/All and saved views with columns, filters, search, sorting and paging.
+"""List views: My/All and saved views with columns, filters, search, sorting, paging, inline edit.
 
-Paging fetches one row more than it shows instead of counting, so the first page of a
-million-row table costs the same as the first page of a small one.
+Paging fetches one row more than it shows instead of counting, and a page is read through
+`visible_page` (top-N per access branch), so the first page of a million-row table costs
+about what the first page of a small one does.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from tandem.access.door import can_create
-from tandem.core import registry
-from tandem.core.fields import all_fields, fields_named, get_field
-from tandem.core.filters import OPERATORS, conditions_q
+from tandem.access.door import can_create, visible_page
+from tandem.access.principals import is_member
+from tandem.core import actions, registry
+from tandem.core.fields import fields_named, get_field
+from tandem.core.filters import conditions_q
 from tandem.core.models import ListView
 from tandem.web.display import show
+from tandem.web.forms import RecordForm
+from tandem.web.layouts import layout_for
+from tandem.web.list_forms import RELATIVE_DATES, ListViewForm, initial_for
 
 PAGE_SIZE = 50
-MAX_FILTERS = 5
+# Inline edit keeps to fields a one-line input can hold; lookups and owners go to the form.
+INLINE_TYPES = {
+    "text",
+    "textarea",
+    "email",
+    "phone",
+    "url",
+    "number",
+    "currency",
+    "percent",
+    "date",
+    "datetime",
+    "checkbox",
+    "picklist",
+}
 
 
 def object_or_404(slug: str) -> registry.ObjectDef:
@@ -32,10 +51,28 @@ def object_or_404(slug: str) -> registry.ObjectDef:
     return obj_def
 
 
-def views_for(obj_def, user):
-    return ListView.objects.filter(object_name=obj_def.name).filter(
-        Q(visibility=ListView.VISIBLE_ALL) | Q(owner=user)
+def view_reaches(view: ListView, user) -> bool:
+    """Whether a saved view shows up in `user`'s list of views."""
+    if view.is_standard or view.owner_id == user.pk or view.visibility == ListView.VISIBLE_ALL:
+        return True
+    if view.visibility != ListView.VISIBLE_SHARED:
+        return False
+    return any(is_member(user, t.get("kind"), t.get("id")) for t in view.shared_with or [])
+
+
+def views_for(obj_def, user) -> list[ListView]:
+    candidates = ListView.objects.filter(object_name=obj_def.name).filter(
+        Q(visibility__in=(ListView.VISIBLE_ALL, ListView.VISIBLE_SHARED)) | Q(owner=user)
     )
+    return [v for v in candidates if view_reaches(v, user)]
+
+
+def can_manage(view: ListView, user) -> bool:
+    """The creator edits their view; sharing it does not hand it over. Administrators (who
+    hold "Manage Public List Views") edit any shared view; everyone else may clone it."""
+    if view.is_standard:
+        return False
+    return view.owner_id == user.pk or (view.visibility != ListView.VISIBLE_ME and user.is_admin)
 
 
 def search_q(obj_def, text: str) -> Q:
@@ -45,9 +82,12 @@ def search_q(obj_def, text: str) -> Q:
     return q
 
 
-def view_queryset(obj_def, user, view: ListView, search: str = "", sort: str = ""):
-    """The rows of a list view for a user: through the door, then the view's own filters."""
-    qs = obj_def.model.objects.visible_to(user, "read")
+def base_queryset(obj_def, user, view: ListView, search: str = "", sort: str = ""):
+    """A view's rows before access: its scope, filters, search and a total order (pk last).
+
+    Unrestricted on purpose: the door is applied by `visible_page` or `view_queryset`.
+    """
+    qs = obj_def.model.objects.unrestricted()
     if view.scope == ListView.SCOPE_MINE:
         qs = qs.filter(owner=user)
     if view.filters:
@@ -63,19 +103,51 @@ def view_queryset(obj_def, user, view: ListView, search: str = "", sort: str = "
     return qs.order_by(f"{direction}{spec.orm}", f"{direction}pk")
 
 
+def view_queryset(obj_def, user, view: ListView, search: str = "", sort: str = ""):
+    """The rows of a list view for a user: through the door, then the view's own filters."""
+    return base_queryset(obj_def, user, view, search, sort).visible_to(user, "read")
+
+
+def page_rows(obj_def, user, view, search="", sort="", page=1, related=()):
+    """One page of a view, plus one row more to tell whether there is a next page."""
+    qs = base_queryset(obj_def, user, view, search, sort).select_related(*related)
+    start = (page - 1) * PAGE_SIZE
+    return visible_page(qs, user, "read", start, start + PAGE_SIZE + 1), start
+
+
 def columns_for(obj_def, view: ListView):
     return fields_named(obj_def, view.columns or obj_def.list_columns)
+
+
+def inline_fields(obj_def, user) -> set[str]:
+    """Fields the user's page layout lets them edit, of a kind a table cell can edit."""
+    return {
+        spec.name
+        for section in layout_for(obj_def, user).sections
+        for spec in section.fields
+        if spec.editable and spec.type in INLINE_TYPES and spec.name != "owner_queue"
+    }
+
+
+def editable_rows(obj_def, user, rows) -> set[int]:
+    """Which of these rows the user may edit: one query through the door."""
+    if not rows:
+        return set()
+    pks = [r.pk for r in rows if not getattr(r, "is_converted", False)]
+    qs = obj_def.model.objects.visible_to(user, "edit").filter(pk__in=pks)
+    return set(qs.values_list("pk", flat=True))
 
 
 @login_required
 def record_list(request, slug):
     obj_def = object_or_404(slug)
-    views = list(views_for(obj_def, request.user))
+    views = views_for(obj_def, request.user)
     view_id = request.GET.get("view")
     view = next((v for v in views if str(v.pk) == view_id), None)
     if view is None:
         # Partners open Opportunities on "My Opportunities", as in the Salesforce portal.
-        scope = ListView.SCOPE_MINE if request.user.is_external and obj_def.name == "opportunity" else ListView.SCOPE_ALL
+        mine = request.user.is_external and obj_def.name == "opportunity"
+        scope = ListView.SCOPE_MINE if mine else ListView.SCOPE_ALL
         view = next((v for v in views if v.is_standard and v.scope == scope), views[0])
     search = request.GET.get("q", "").strip()
     sort = request.GET.get("sort", "")
@@ -85,23 +157,32 @@ def record_list(request, slug):
         page = 1
     columns = columns_for(obj_def, view)
     error = None
+    related = [c.name for c in columns if c.type in ("lookup", "owner") and not c.is_custom]
+    if obj_def.queue_owned:
+        related.append("owner_queue")
     try:
-        qs = view_queryset(obj_def, request.user, view, search, sort)
-        related = [c.name for c in columns if c.type in ("lookup", "owner") and not c.is_custom]
-        if obj_def.queue_owned:
-            related.append("owner_queue")
-        qs = qs.select_related(*related)
-        start = (page - 1) * PAGE_SIZE
-        rows = list(qs[start : start + PAGE_SIZE + 1])
+        rows, start = page_rows(obj_def, request.user, view, search, sort, page, related)
     except ValidationError as exc:
         error, rows, start = "; ".join(exc.messages), [], 0
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    table = [(row, [show(row, c) for c in columns]) for row in rows]
+    editable = editable_rows(obj_def, request.user, rows)
+    fields = inline_fields(obj_def, request.user) if editable else set()
+    table = [
+        (
+            row,
+            [
+                (c, show(row, c), i > 0 and row.pk in editable and c.name in fields)
+                for i, c in enumerate(columns)
+            ],
+        )
+        for row in rows
+    ]
     context = {
         "obj_def": obj_def,
         "views": views,
         "view": view,
+        "can_manage_view": can_manage(view, request.user),
         "columns": columns,
         "table": table,
         "search": search,
@@ -119,85 +200,41 @@ def record_list(request, slug):
     return render(request, template, context)
 
 
-class ListViewForm(forms.Form):
-    name = forms.CharField(label=_("View name"), max_length=80)
-    scope = forms.ChoiceField(label=_("Show"), choices=ListView.SCOPES)
-    visibility = forms.ChoiceField(
-        label=_("Visible to"),
-        choices=[(ListView.VISIBLE_ME, _("Only me")), (ListView.VISIBLE_ALL, _("All users"))],
-    )
-    columns = forms.MultipleChoiceField(label=_("Columns"), widget=forms.SelectMultiple(attrs={"size": 10}))
-    sort = forms.ChoiceField(label=_("Sort by"))
-    filter_logic = forms.ChoiceField(label=_("Filter logic"), choices=[("and", _("All conditions (AND)")), ("or", _("Any condition (OR)"))])
-
-    def __init__(self, *args, obj_def, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj_def = obj_def
-        self.user = user
-        fields = [(s.name, s.label) for s in all_fields(obj_def)]
-        self.fields["columns"].choices = fields
-        self.fields["sort"].choices = [(n, f"{label} ↑") for n, label in fields] + [
-            (f"-{n}", f"{label} ↓") for n, label in fields
-        ]
-        ops = list(OPERATORS.items())
-        for i in range(MAX_FILTERS):
-            self.fields[f"filter_{i}_field"] = forms.ChoiceField(
-                label=_("Field"), choices=[("", "—")] + fields, required=False
-            )
-            self.fields[f"filter_{i}_op"] = forms.ChoiceField(label=_("Operator"), choices=ops, required=False)
-            self.fields[f"filter_{i}_value"] = forms.CharField(label=_("Value"), required=False, max_length=255)
-        if not user.is_admin:
-            self.fields["visibility"].choices = [(ListView.VISIBLE_ME, _("Only me"))]
-        for f in self.fields.values():
-            f.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-            )
-
-    def filter_rows(self):
-        return [
-            (self[f"filter_{i}_field"], self[f"filter_{i}_op"], self[f"filter_{i}_value"])
-            for i in range(MAX_FILTERS)
-        ]
-
-    def clean(self):
-        data = super().clean()
-        filters = []
-        for i in range(MAX_FILTERS):
-            field = data.get(f"filter_{i}_field")
-            if not field:
-                continue
-            cond = {"field": field, "op": data.get(f"filter_{i}_op") or "equals", "value": data.get(f"filter_{i}_value", "")}
-            try:
-                conditions_q(self.obj_def, [cond])
-            except ValidationError as exc:
-                self.add_error(f"filter_{i}_value", exc.messages)
-            filters.append(cond)
-        data["filters"] = filters
-        return data
+def _clone_source(obj_def, user, pk) -> ListView | None:
+    try:
+        source = ListView.objects.get(pk=int(pk), object_name=obj_def.name)
+    except (ValueError, TypeError, ListView.DoesNotExist):
+        return None
+    return source if view_reaches(source, user) else None
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def list_view_edit(request, slug, pk=None):
+    """Create, edit, clone or delete a saved view. Editing another's view needs "manage"."""
     obj_def = object_or_404(slug)
     view = None
     if pk is not None:
         view = get_object_or_404(ListView, pk=pk, object_name=obj_def.name, is_standard=False)
-        if view.owner_id != request.user.pk and not request.user.is_admin:
+        if not view_reaches(view, request.user):
             raise Http404
-    initial = {}
+        if not can_manage(view, request.user):
+            raise PermissionDenied(_("Only its creator or an administrator can edit this view."))
+    source = _clone_source(obj_def, request.user, request.GET.get("clone")) if view is None else None
     if view is not None:
-        initial = {
-            "name": view.name,
-            "scope": view.scope,
-            "visibility": view.visibility,
-            "columns": view.columns,
-            "sort": view.sort,
-            "filter_logic": view.filter_logic,
+        initial = initial_for(view)
+    elif source is not None:
+        initial = initial_for(source) | {
+            "name": _("Copy of %(name)s") % {"name": source.name},
+            "visibility": ListView.VISIBLE_ME,
+            "columns": source.columns or list(obj_def.list_columns),
         }
-        for i, cond in enumerate(view.filters[:MAX_FILTERS]):
-            initial.update({f"filter_{i}_field": cond["field"], f"filter_{i}_op": cond["op"], f"filter_{i}_value": cond["value"]})
     else:
-        initial = {"columns": list(obj_def.list_columns), "sort": "-created_at", "scope": ListView.SCOPE_ALL}
+        initial = {
+            "columns": list(obj_def.list_columns),
+            "sort": "-created_at",
+            "scope": ListView.SCOPE_ALL,
+        }
     form = ListViewForm(request.POST or None, obj_def=obj_def, user=request.user, initial=initial)
     if request.method == "POST" and "delete" in request.POST and view is not None:
         view.delete()
@@ -209,6 +246,7 @@ def list_view_edit(request, slug, pk=None):
         view.name = data["name"]
         view.scope = data["scope"]
         view.visibility = data["visibility"]
+        view.shared_with = data["shared_with"]
         view.columns = data["columns"]
         view.sort = data["sort"]
         view.filter_logic = data["filter_logic"]
@@ -219,5 +257,52 @@ def list_view_edit(request, slug, pk=None):
     return render(
         request,
         "web/list_view_form.html",
-        {"obj_def": obj_def, "form": form, "view": view, "page_title": _("Edit list view")},
+        {
+            "obj_def": obj_def,
+            "form": form,
+            "view": view,
+            "cloned_from": source,
+            "relative_dates": RELATIVE_DATES,
+            "page_title": _("Edit list view"),
+        },
+        status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cell_edit(request, slug, pk, field):
+    """Inline edit of one cell: GET the input (or, with ?show=1, the value), POST to save.
+
+    The same checks as the record form: the door's "edit" (a record the user may not edit
+    answers 404, as the edit page does), the user's layout, the form field's validation, and
+    the named action update_record. Nothing is written unless all of it passes.
+    """
+    obj_def = object_or_404(slug)
+    record = obj_def.model.objects.visible_to(request.user, "edit").filter(pk=pk).first()
+    spec = get_field(obj_def, field)
+    if (
+        record is None
+        or spec is None
+        or getattr(record, "is_converted", False)
+        or spec.name not in inline_fields(obj_def, request.user)
+    ):
+        raise Http404
+    context = {"obj_def": obj_def, "row": record, "spec": spec, "editable": True}
+    if request.method == "GET" and request.GET.get("show"):
+        return render(request, "web/list_cell.html", context | {"value": show(record, spec)})
+    form = RecordForm(obj_def, request.user, record=record, data=request.POST or None)
+    form.fields = {spec.key: form.fields[spec.key]}
+    form.fields[spec.key].widget.attrs.update({"autofocus": True, "aria-label": spec.label})
+    if request.method == "POST" and form.is_valid():
+        values, custom = form.split_values()
+        try:
+            actions.update_record(request.user, record, values, custom or None)
+        except ValidationError as exc:
+            form.add_action_error(exc)
+        except actions.NotVisible:
+            raise Http404 from None
+        else:
+            record.refresh_from_db()
+            return render(request, "web/list_cell.html", context | {"value": show(record, spec)})
+    return render(request, "web/list_cell_form.html", context | {"field": form[spec.key], "form": form})

@@ -1,6 +1,9 @@
 """The record page and the actions on it: new, edit, delete, change owner, sharing.
 
 Every record is fetched through the door; one the user may not see answers 404.
+The record page's query count does not grow with its related records, history or
+lookups (tests/web/test_query_counts.py): lookups are joined, custom lookups fetched
+per target object, metadata read once per request (core/fields.py).
 """
 
 from django.contrib import messages
@@ -8,19 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tandem.access.directory import pickable_users
 from tandem.access.door import can, can_create
+from tandem.access.models import ACCESS_LEVELS, TARGET_KINDS, Group, RecordShare, Role, User
 from tandem.assignment.actions import create_and_assign
 from tandem.assignment.forms import assign_checkbox
-from tandem.access.directory import pickable_users
-from tandem.access.models import ACCESS_LEVELS, TARGET_KINDS, Group, RecordShare, Role, User
 from tandem.core import actions, registry
-from tandem.core.fields import fields_named
+from tandem.core.fields import fields_named, standard_fields
 from tandem.core.history import history_for
-from tandem.web.display import show
+from tandem.web.display import lookup_names, show
 from tandem.web.forms import ChangeOwnerForm, RecordForm
 from tandem.web.layouts import layout_for
 from tandem.web.lists import object_or_404
@@ -29,13 +31,24 @@ RELATED_LIMIT = 10
 ACTIVITY_OBJECTS = ("task", "event", "note")
 
 
-def fetch(obj_def, user, pk, action="read"):
-    """The record if `user` may `action` it, else 404 — the same answer as a missing record."""
+def lookup_columns(obj_def, names=None) -> list[str]:
+    """The foreign keys among `names` (default: all of the object's), to join in one query."""
+    return [
+        s.name
+        for s in standard_fields(obj_def)
+        if s.type in ("lookup", "owner") and (names is None or s.name in names)
+    ]
+
+
+def fetch(obj_def, user, pk, action="read", related=None):
+    """The record if `user` may `action` it, else 404 — the same answer as a missing record.
+
+    `related` names the lookups to join (the record page joins all of them).
+    """
     qs = obj_def.model.objects.visible_to(user, action)
-    if obj_def.queue_owned:
-        qs = qs.select_related("owner", "owner_queue")
-    else:
-        qs = qs.select_related("owner")
+    if related is None:
+        related = ["owner", "owner_queue"] if obj_def.queue_owned else ["owner"]
+    qs = qs.select_related(*related)
     record = qs.filter(pk=pk).first()
     if record is None:
         raise Http404
@@ -49,19 +62,21 @@ def related_lists(obj_def, record, user):
         child = registry.get(child_name)
         if child_name in ACTIVITY_OBJECTS:
             continue
+        columns = fields_named(child, [n for n in child.list_columns if n != fk])
         rows = list(
             child.model.objects.visible_to(user, "read")
             .filter(**{fk: record})
-            .select_related("owner")[: RELATED_LIMIT + 1]
+            .select_related(*lookup_columns(child, {c.name for c in columns}))[: RELATED_LIMIT + 1]
         )
-        columns = fields_named(child, [n for n in child.list_columns if n != fk])
+        more, rows = len(rows) > RELATED_LIMIT, rows[:RELATED_LIMIT]
+        names = lookup_names(rows, columns, user)
         out.append(
             {
                 "obj_def": child,
                 "fk": fk,
                 "columns": columns,
-                "rows": [(r, [show(r, c) for c in columns]) for r in rows[:RELATED_LIMIT]],
-                "more": len(rows) > RELATED_LIMIT,
+                "rows": [(r, [show(r, c, names=names) for c in columns]) for r in rows],
+                "more": more,
                 "can_create": can_create(user, child_name),
             }
         )
@@ -75,7 +90,11 @@ def timeline(obj_def, record, user):
         if child_name not in ACTIVITY_OBJECTS:
             continue
         child = registry.get(child_name)
-        for row in child.model.objects.visible_to(user, "read").filter(**{fk: record}).select_related("owner")[:25]:
+        for row in (
+            child.model.objects.visible_to(user, "read")
+            .filter(**{fk: record})
+            .select_related("owner")[:25]
+        ):
             when = getattr(row, "start", None) or getattr(row, "due_date", None) or row.created_at
             items.append({"obj_def": child, "record": row, "when": when, "sort": str(when)})
     items.sort(key=lambda i: i["sort"], reverse=True)
@@ -85,11 +104,14 @@ def timeline(obj_def, record, user):
 @login_required
 def record_detail(request, slug, pk):
     obj_def = object_or_404(slug)
-    record = fetch(obj_def, request.user, pk)
+    record = fetch(obj_def, request.user, pk, related=lookup_columns(obj_def))
     actions.remember_view(request.user, obj_def, record)
     layout = layout_for(obj_def, request.user)
+    names = lookup_names(
+        [record], [spec for s in layout.sections for spec in s.fields], request.user
+    )
     sections = [
-        {"title": s.title, "fields": [(spec, show(record, spec)) for spec in s.fields]}
+        {"title": s.title, "fields": [(spec, show(record, spec, names=names)) for spec in s.fields]}
         for s in layout.sections
     ]
     context = {
@@ -98,11 +120,20 @@ def record_detail(request, slug, pk):
         "sections": sections,
         "related": related_lists(obj_def, record, request.user),
         "timeline": timeline(obj_def, record, request.user),
-        "activity_objects": [registry.get(n) for n in ACTIVITY_OBJECTS if any(c == n for c, _ in obj_def.related_lists)],
+        "activity_objects": [
+            registry.get(n)
+            for n in ACTIVITY_OBJECTS
+            if any(c == n for c, _ in obj_def.related_lists)
+        ],
         "activity_fk": next((fk for c, fk in obj_def.related_lists if c in ACTIVITY_OBJECTS), None),
         "history": history_for(obj_def, record),
-        "panels": [p for p in (panel(request, record) for panel in obj_def.extra.get("detail_panels", [])) if p],
-        "can_edit": not getattr(record, "is_converted", False) and can(request.user, "edit", record),
+        "panels": [
+            p
+            for p in (panel(request, record) for panel in obj_def.extra.get("detail_panels", []))
+            if p
+        ],
+        "can_edit": not getattr(record, "is_converted", False)
+        and can(request.user, "edit", record),
         "can_delete": can(request.user, "delete", record),
         "page_title": str(record),
     }
@@ -123,7 +154,9 @@ def record_create(request, slug):
     obj_def = object_or_404(slug)
     if not can_create(request.user, obj_def.name):
         raise Http404
-    form = RecordForm(obj_def, request.user, data=request.POST or None, initial=_prefill(obj_def, request))
+    form = RecordForm(
+        obj_def, request.user, data=request.POST or None, initial=_prefill(obj_def, request)
+    )
     for key, value in _prefill(obj_def, request).items():
         field = form.fields.get(key)
         if hasattr(field, "set_initial_choice"):
@@ -149,7 +182,10 @@ def record_create(request, slug):
         except ValidationError as exc:
             form.add_action_error(exc)
         else:
-            messages.success(request, _("%(object)s “%(name)s” was created.") % {"object": obj_def.label, "name": record})
+            messages.success(
+                request,
+                _("%(object)s “%(name)s” was created.") % {"object": obj_def.label, "name": record},
+            )
             if "save_new" in request.POST:
                 return redirect("record_create", slug=obj_def.slug)
             if not can(request.user, "read", record):
@@ -159,7 +195,12 @@ def record_create(request, slug):
     return render(
         request,
         "web/form.html",
-        {"obj_def": obj_def, "form": form, "record": None, "page_title": _("New %(object)s") % {"object": obj_def.label}},
+        {
+            "obj_def": obj_def,
+            "form": form,
+            "record": None,
+            "page_title": _("New %(object)s") % {"object": obj_def.label},
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -191,7 +232,12 @@ def record_edit(request, slug, pk):
     return render(
         request,
         "web/form.html",
-        {"obj_def": obj_def, "form": form, "record": record, "page_title": _("Edit %(name)s") % {"name": record}},
+        {
+            "obj_def": obj_def,
+            "form": form,
+            "record": record,
+            "page_title": _("Edit %(name)s") % {"name": record},
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -213,12 +259,20 @@ def record_delete(request, slug, pk):
         except (PermissionDenied, actions.NotVisible):
             raise Http404 from None
         else:
-            messages.success(request, _("%(object)s “%(name)s” was deleted.") % {"object": obj_def.label, "name": name})
+            messages.success(
+                request,
+                _("%(object)s “%(name)s” was deleted.") % {"object": obj_def.label, "name": name},
+            )
             return redirect("record_list", slug=obj_def.slug)
     return render(
         request,
         "web/confirm_delete.html",
-        {"obj_def": obj_def, "record": record, "error": error, "page_title": _("Delete %(name)s") % {"name": record}},
+        {
+            "obj_def": obj_def,
+            "record": record,
+            "error": error,
+            "page_title": _("Delete %(name)s") % {"name": record},
+        },
         status=400 if error else 200,
     )
 
@@ -279,8 +333,15 @@ def record_sharing(request, slug, pk):
         except ValueError:
             target_id = None
         valid_kind = dict(TARGET_KINDS).get(kind)
-        model = {"user": User, "role": Role, "role_and_subordinates": Role, "group": Group}.get(kind)
-        if not valid_kind or level not in dict(ACCESS_LEVELS) or target_id is None or not model.objects.filter(pk=target_id).exists():
+        model = {"user": User, "role": Role, "role_and_subordinates": Role, "group": Group}.get(
+            kind
+        )
+        if (
+            not valid_kind
+            or level not in dict(ACCESS_LEVELS)
+            or target_id is None
+            or not model.objects.filter(pk=target_id).exists()
+        ):
             error = _("Choose whom to share with and an access level.")
         else:
             actions.share_record(request.user, record, kind, target_id, level)
@@ -288,12 +349,19 @@ def record_sharing(request, slug, pk):
             return redirect("record_sharing", slug=slug, pk=pk)
     shares = RecordShare.objects.filter(object_name=obj_def.name, record_id=record.pk)
     names = {
-        "user": dict((u.pk, u.full_name) for u in User.objects.filter(pk__in=[s.target_id for s in shares if s.target_kind == "user"])),
+        "user": {
+            u.pk: u.full_name
+            for u in User.objects.filter(
+                pk__in=[s.target_id for s in shares if s.target_kind == "user"]
+            )
+        },
         "role": dict(Role.objects.values_list("pk", "name")),
         "group": dict(Group.objects.values_list("pk", "name")),
     }
     for s in shares:
-        s.target_name = names["role" if s.target_kind == "role_and_subordinates" else s.target_kind].get(s.target_id, "?")
+        s.target_name = names[
+            "role" if s.target_kind == "role_and_subordinates" else s.target_kind
+        ].get(s.target_id, "?")
     return render(
         request,
         "web/sharing.html",

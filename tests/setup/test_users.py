@@ -151,11 +151,11 @@ def test_edit_and_deactivate_a_user(admin_web):
 
 def test_user_time_zone_language_and_manager(admin_web, admin_user):
     data = new_user_data(
-        time_zone="Europe/Lisbon", language="pt", manager=admin_user.pk, notify=None
+        time_zone="Europe/Lisbon", language="pt-br", manager=admin_user.pk, notify=None
     )
     assert admin_web.post(reverse("setup:user_add"), data).status_code == 302
     u = User.objects.get(email="ada@example.com")
-    assert (u.time_zone, u.language, u.manager) == ("Europe/Lisbon", "pt", admin_user)
+    assert (u.time_zone, u.language, u.manager) == ("Europe/Lisbon", "pt-br", admin_user)
     response = admin_web.post(
         reverse("setup:user_add"),
         new_user_data(email="b@example.com", time_zone="Moon/Base", language="kl"),
