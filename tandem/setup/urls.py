@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     # Objects: fields, picklists, layouts
     path("objects/", home.object_manager, name="objects"),
+    path("objects/lead/mapping/", fields.lead_field_mapping, name="lead_field_mapping"),
     path("objects/<str:object_name>/fields/", fields.field_list, name="fields"),
     path("objects/<str:object_name>/fields/new/", fields.field_add, name="field_add"),
     path("objects/<str:object_name>/fields/<int:pk>/", fields.field_edit, name="field_edit"),

@@ -12,7 +12,8 @@ from tandem.core import registry
 from tandem.core.fields import CUSTOM_PREFIX, FieldSpec
 from tandem.core.filters import coerce
 from tandem.core.models import CustomField
-from tandem.setup.forms.base import ModelForm
+from tandem.sales.lead_mapping import TARGET_OBJECTS, choices_for, save_mapping
+from tandem.setup.forms.base import Form, ModelForm
 
 API_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 PICKLIST_TYPES = (CustomField.PICKLIST, CustomField.MULTIPICKLIST)
@@ -213,10 +214,46 @@ class CustomFieldCreateForm(CustomFieldBaseForm):
         return field
 
 
+def mapping_field(obj: str, choices, current: str) -> forms.ChoiceField:
+    """One "copy to the <object> field" select of a lead field's conversion mapping."""
+    field = forms.ChoiceField(
+        label=_("%(object)s field") % {"object": registry.get(obj).label},
+        choices=[("", _gettext("— Do not copy —")), *choices],
+        required=False,
+        initial=current if current in {c for c, _label in choices} else "",
+    )
+    return field
+
+
 class CustomFieldEditForm(CustomFieldBaseForm):
     class Meta:
         model = CustomField
         fields = ("label", "help_text", "required", "default_value", "track_history")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mapping_names = []
+        if self.obj is not None and self.obj.name == "lead":
+            choices = choices_for(self.instance)
+            for obj in TARGET_OBJECTS:
+                name = f"map_{obj}"
+                current = (self.instance.convert_to or {}).get(obj, "")
+                self.fields[name] = mapping_field(obj, choices[obj], current)
+                self.fields[name].help_text = _(
+                    "When a lead is converted, its value goes into this field of the new "
+                    "%(object)s. Only fields of a compatible type are listed."
+                ) % {"object": registry.get(obj).label.lower()}
+                self.style_field(name, self.fields[name])
+                self.mapping_names.append(name)
+
+    def save(self, commit=True):
+        field = super().save(commit=commit)
+        if self.mapping_names and commit:
+            save_mapping(
+                field,
+                {n.removeprefix("map_"): self.cleaned_data.get(n, "") for n in self.mapping_names},
+            )
+        return field
 
     def clean(self):
         data = super().clean()
@@ -229,3 +266,38 @@ class CustomFieldEditForm(CustomFieldBaseForm):
         )
         self.check_default(values)
         return data
+
+
+class LeadMappingForm(Form):
+    """Setup › Map Lead Fields: every lead custom field and the fields it is copied to."""
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tandem.sales.lead_mapping import target_fields
+
+        targets = target_fields()
+        self.rows = []
+        for source in sources:
+            choices = choices_for(source, targets)
+            names = []
+            for obj in TARGET_OBJECTS:
+                name = f"f{source.pk}_{obj}"
+                current = (source.convert_to or {}).get(obj, "")
+                field = mapping_field(obj, choices[obj], current)
+                field.label = _("%(lead_field)s to the %(object)s field") % {
+                    "lead_field": source.label,
+                    "object": registry.get(obj).label,
+                }
+                self.fields[name] = field
+                self.style_field(name, field)
+                names.append(name)
+            self.rows.append((source, names))
+
+    def bound_rows(self):
+        return [(source, [self[n] for n in names]) for source, names in self.rows]
+
+    def save(self):
+        for source, names in self.rows:
+            wanted = {n.rsplit("_", 1)[1]: self.cleaned_data.get(n, "") for n in names}
+            if wanted != {o: (source.convert_to or {}).get(o, "") for o in wanted}:
+                save_mapping(source, wanted)

@@ -7,9 +7,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tandem.access.models import SharingRule
+from tandem.core import registry
 from tandem.core.fields import CUSTOM_PREFIX, TYPE_LABELS, custom_fields, standard_fields
 from tandem.core.models import CustomField, ListView, PicklistValue
-from tandem.setup.forms.fields import PICKLIST_TYPES, CustomFieldCreateForm, CustomFieldEditForm
+from tandem.sales.lead_mapping import TARGET_OBJECTS, forget_target, mappings, sources_mapped_to
+from tandem.setup.forms.fields import (
+    PICKLIST_TYPES,
+    CustomFieldCreateForm,
+    CustomFieldEditForm,
+    LeadMappingForm,
+)
 from tandem.setup.layouts import add_field_to_default_layout, remove_field_from_layouts
 from tandem.setup.permissions import admin_required
 from tandem.setup.views.common import (
@@ -31,6 +38,14 @@ def _crumbs(obj):
 @admin_required
 def field_list(request, object_name):
     obj = get_object_def(object_name)
+    custom = custom_fields(obj)
+    if obj.name == "lead":
+        by_source: dict[int, list] = {}
+        for m in mappings(sources=[s.definition for s in custom]):
+            by_source.setdefault(m.source.pk, []).append(m)
+        custom = [(spec, by_source.get(spec.definition.pk, [])) for spec in custom]
+    else:
+        custom = [(spec, None) for spec in custom]
     return setup_render(
         request,
         "setup/fields.html",
@@ -38,7 +53,8 @@ def field_list(request, object_name):
             "page_title": _("%(object)s fields") % {"object": obj.label},
             "obj": obj,
             "standard": standard_fields(obj),
-            "custom": custom_fields(obj),
+            "custom": custom,
+            "is_lead": obj.name == "lead",
             "type_labels": TYPE_LABELS,
             "picklist_types": PICKLIST_TYPES,
             "breadcrumbs": [(_("Object Manager"), reverse("setup:objects"))],
@@ -143,8 +159,11 @@ def field_delete(request, object_name, pk):
             % {"names": name_list(rules)}
         )
     cancel = reverse("setup:fields", args=[obj.name])
+    mapped_from = sources_mapped_to(field) if obj.name in TARGET_OBJECTS else []
     if request.method == "POST" and not blockers:
         with transaction.atomic():
+            if mapped_from:
+                forget_target(field)
             PicklistValue.objects.filter(object_name=obj.name, field_name=full_name).delete()
             remove_field_from_layouts(obj.name, full_name)
             for view in ListView.objects.filter(object_name=obj.name):
@@ -168,6 +187,47 @@ def field_delete(request, object_name, pk):
         consequences=[
             _("Values stored in this field are no longer shown."),
             _("It is removed from page layouts and list views."),
+            *(
+                [
+                    _("Lead conversion stops copying these lead fields into it: %(names)s.")
+                    % {"names": name_list(mapped_from)}
+                ]
+                if mapped_from
+                else []
+            ),
         ],
         breadcrumbs=_crumbs(obj),
+    )
+
+
+@admin_required
+def lead_field_mapping(request):
+    """Map Lead Fields: where each lead custom field's value goes when a lead is converted."""
+    from tandem.core.models import CustomField
+
+    sources = list(CustomField.objects.filter(object_name="lead"))
+    form = LeadMappingForm(request.POST or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Lead field mapping saved."))
+        return redirect("setup:lead_field_mapping")
+    problems = {}
+    for m in mappings(sources=sources):
+        if m.problem:
+            problems.setdefault(m.source.pk, []).append(m.problem)
+    return setup_render(
+        request,
+        "setup/lead_mapping.html",
+        {
+            "page_title": _("Map Lead Fields"),
+            "form": form,
+            "rows": [(s, fields, problems.get(s.pk, [])) for s, fields in form.bound_rows()],
+            "objects": [registry.get(o).label for o in TARGET_OBJECTS],
+            "breadcrumbs": [
+                (_("Object Manager"), reverse("setup:objects")),
+                (_("Lead fields"), reverse("setup:fields", args=["lead"])),
+            ],
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
