@@ -144,7 +144,10 @@ def resolve(user) -> Principals:
         from tandem.sales.models import Contact
 
         partner_account_id = (
-            Contact.objects.unrestricted().filter(pk=user.contact_id).values_list("account_id", flat=True).first()
+            Contact.objects.unrestricted()
+            .filter(pk=user.contact_id)
+            .values_list("account_id", flat=True)
+            .first()
         )
     return Principals(
         user_id=user.pk,
@@ -162,6 +165,35 @@ def resolve(user) -> Principals:
     )
 
 
+def member_group_ids(user) -> frozenset:
+    """Public groups and queues the user is a member of, nested groups included.
+
+    Membership, not the hierarchy: a manager is not a member of their team's group. Used for
+    what is shared with "certain groups of users" (list views), not for record access.
+    """
+    cached = getattr(user, "_tandem_member_groups", None)
+    if cached is None:
+        p = principals_for(user)
+        mine = frozenset({p.role_id}) if p.role_id else frozenset()
+        cached = _groups_reaching(user, mine, frozenset(), p.subs_ancestor_role_ids)
+        user._tandem_member_groups = cached
+    return cached
+
+
+def is_member(user, kind: str, target_id: int) -> bool:
+    """Whether the user is in a role, a role and its subordinates, or a public group."""
+    p = principals_for(user)
+    if kind == TARGET_USER:
+        return target_id == p.user_id
+    if kind == TARGET_ROLE:
+        return target_id == p.role_id
+    if kind == TARGET_ROLE_SUBS:
+        return target_id == p.role_id or target_id in p.subs_ancestor_role_ids
+    if kind == TARGET_GROUP:
+        return target_id in member_group_ids(user)
+    return False
+
+
 def principals_for(user) -> Principals:
     """The user's principals, cached on the user object (a new one each request)."""
     cached = getattr(user, "_tandem_principals", None)
@@ -174,3 +206,4 @@ def principals_for(user) -> Principals:
 def forget(user) -> None:
     """Drop cached principals, e.g. after an action changed the user's role in this request."""
     user.__dict__.pop("_tandem_principals", None)
+    user.__dict__.pop("_tandem_member_groups", None)

@@ -2,13 +2,18 @@
 
 Used by list views, sharing rule criteria and API filters. Nothing a user types is
 executed: values are coerced to the field's type and passed as query parameters.
+Date and date-time fields also take relative values (TODAY, LAST_N_DAYS:30,
+THIS_FISCAL_QUARTER...) that follow the company's fiscal year (tandem.reports.dates).
 """
 
 import datetime
+import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +34,9 @@ OPERATORS = {
     "is_blank": gettext_lazy("is blank"),
     "is_not_blank": gettext_lazy("is not blank"),
 }
+DATE_TYPES = {"date", "datetime"}
+# Looks like an attempt at a relative date (LAST_N_DAYS:x, THIS_FORTNIGHT): say so, not "bad date".
+_TOKEN_LIKE = re.compile(r"^[A-Za-z]+(_[A-Za-z]+)+(:.*)?$")
 TEXT_TYPES = {"text", "textarea", "email", "phone", "url", "picklist", "multipicklist"}
 ORDERED_TYPES = {"number", "currency", "percent", "date", "datetime"}
 
@@ -67,15 +75,76 @@ def coerce(spec: FieldSpec, raw):
     return str(raw)
 
 
+@dataclass(frozen=True)
+class DateContext:
+    """What relative dates depend on: today and the month the fiscal year starts."""
+
+    today: datetime.date
+    fiscal_start_month: int = 1
+
+    @classmethod
+    def current(cls) -> "DateContext":
+        from tandem.core.models import Company
+
+        return cls(timezone.localdate(), Company.current().fiscal_year_start_month)
+
+
+def relative_date_q(spec: FieldSpec, op: str, raw, ctx: DateContext | None) -> Q | None:
+    """The condition for a relative date value, or None when the value is not one."""
+    from tandem.reports import dates
+
+    if spec.type not in DATE_TYPES or not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if not dates.is_relative(text):
+        if _TOKEN_LIKE.match(text):
+            dates.relative_range(text, datetime.date.today(), 1, spec.label)  # raises, naming it
+        return None
+    ctx = ctx or DateContext.current()
+    start, end = dates.relative_range(text, ctx.today, ctx.fiscal_start_month, spec.label)
+    if spec.type == "datetime":
+        lo, hi = (_local_midnight(d) for d in (start, end))
+    else:
+        lo, hi = start, end
+    if spec.is_custom:  # JSON holds dates and date-times as ISO text, which sorts as it reads
+        lo, hi = lo.isoformat(), hi.isoformat()
+    path = _orm_path(spec)
+    inside = Q(**{f"{path}__gte": lo, f"{path}__lt": hi})
+    ranges = {
+        "equals": inside,
+        "not_equals": ~inside | Q(**{f"{path}__isnull": True}),
+        "less_than": Q(**{f"{path}__lt": lo}),
+        "greater_or_equal": Q(**{f"{path}__gte": lo}),
+        "less_or_equal": Q(**{f"{path}__lt": hi}),
+        "greater_than": Q(**{f"{path}__gte": hi}),
+    }
+    if op not in ranges:
+        raise ValidationError(
+            _("%(field)s: “%(op)s” does not take a relative date.")
+            % {"field": spec.label, "op": OPERATORS.get(op, op)}
+        )
+    return ranges[op]
+
+
+def _local_midnight(d: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
+
+
 def _orm_path(spec: FieldSpec) -> str:
     if spec.type in ("lookup", "owner") and not spec.is_custom:
         return spec.name + "_id"
     return spec.orm
 
 
-def condition_q(spec: FieldSpec, op: str, raw) -> Q:
+def condition_q(spec: FieldSpec, op: str, raw, ctx: DateContext | None = None) -> Q:
     if op not in OPERATORS:
-        raise ValidationError(_("%(field)s: unknown operator “%(op)s”.") % {"field": spec.label, "op": op})
+        raise ValidationError(
+            _("%(field)s: unknown operator “%(op)s”.") % {"field": spec.label, "op": op}
+        )
+    if op not in ("is_blank", "is_not_blank"):
+        relative = relative_date_q(spec, op, raw, ctx)
+        if relative is not None:
+            return relative
     path = _orm_path(spec)
     if op == "is_blank":
         return Q(**{f"{path}__isnull": True}) | (
@@ -89,7 +158,8 @@ def condition_q(spec: FieldSpec, op: str, raw) -> Q:
     if op in ("contains", "starts_with"):
         if spec.type not in TEXT_TYPES:
             raise ValidationError(
-                _("%(field)s: “%(op)s” only applies to text.") % {"field": spec.label, "op": OPERATORS[op]}
+                _("%(field)s: “%(op)s” only applies to text.")
+                % {"field": spec.label, "op": OPERATORS[op]}
             )
         lookup = "icontains" if op == "contains" else "istartswith"
         return Q(**{f"{path}__{lookup}": str(raw)})
@@ -106,18 +176,28 @@ def condition_q(spec: FieldSpec, op: str, raw) -> Q:
             _("%(field)s: “%(op)s” needs a number or a date field.")
             % {"field": spec.label, "op": OPERATORS[op]}
         )
-    lookup = {"less_than": "lt", "greater_than": "gt", "less_or_equal": "lte", "greater_or_equal": "gte"}[op]
+    lookup = {
+        "less_than": "lt",
+        "greater_than": "gt",
+        "less_or_equal": "lte",
+        "greater_or_equal": "gte",
+    }[op]
     return Q(**{f"{path}__{lookup}": value})
 
 
-def conditions_q(obj: registry.ObjectDef, conditions: list[dict], logic: str = "and") -> Q:
+def conditions_q(
+    obj: registry.ObjectDef,
+    conditions: list[dict],
+    logic: str = "and",
+    ctx: DateContext | None = None,
+) -> Q:
     """AND or OR of conditions like {"field": "status", "op": "equals", "value": "Open"}."""
     result = None
     for cond in conditions:
         spec = get_field(obj, str(cond.get("field", "")))
         if spec is None:
             raise ValidationError(_("Unknown field “%(field)s”.") % {"field": cond.get("field")})
-        q = condition_q(spec, str(cond.get("op", "equals")), cond.get("value"))
+        q = condition_q(spec, str(cond.get("op", "equals")), cond.get("value"), ctx)
         if result is None:
             result = q
         else:

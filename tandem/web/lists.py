@@ -220,7 +220,9 @@ def list_view_edit(request, slug, pk=None):
             raise Http404
         if not can_manage(view, request.user):
             raise PermissionDenied(_("Only its creator or an administrator can edit this view."))
-    source = _clone_source(obj_def, request.user, request.GET.get("clone")) if view is None else None
+    source = (
+        _clone_source(obj_def, request.user, request.GET.get("clone")) if view is None else None
+    )
     if view is not None:
         initial = initial_for(view)
     elif source is not None:
@@ -305,4 +307,6 @@ def cell_edit(request, slug, pk, field):
         else:
             record.refresh_from_db()
             return render(request, "web/list_cell.html", context | {"value": show(record, spec)})
-    return render(request, "web/list_cell_form.html", context | {"field": form[spec.key], "form": form})
+    return render(
+        request, "web/list_cell_form.html", context | {"field": form[spec.key], "form": form}
+    )
