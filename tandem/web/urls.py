@@ -30,6 +30,7 @@ urlpatterns = [
     path("<slug:slug>/new/", records.record_create, name="record_create"),
     path("<slug:slug>/<int:pk>/", records.record_detail, name="record_detail"),
     path("<slug:slug>/<int:pk>/edit/", records.record_edit, name="record_edit"),
+    path("<slug:slug>/<int:pk>/cell/<str:field>/", lists.cell_edit, name="list_cell_edit"),
     path("<slug:slug>/<int:pk>/delete/", records.record_delete, name="record_delete"),
     path("<slug:slug>/<int:pk>/owner/", records.record_change_owner, name="record_change_owner"),
     path("<slug:slug>/<int:pk>/sharing/", records.record_sharing, name="record_sharing"),
