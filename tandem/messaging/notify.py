@@ -46,15 +46,24 @@ BUILT_IN = {
         "fields": _RECORD | {"Record.When": _("When it is due or starts")},
     },
     "mention": {
+        # The same first text as tandem.feed.actions.MENTION_TEMPLATE (the feed sends it).
         "preference": "mention",
-        "name": _("Mention"),
-        "subject": "{{Sender.Name}} mentioned you on {{Record.Name}}",
+        "name": _("Mentioned in a post"),
+        "subject": "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}",
         "body": (
-            'Hello {{Owner.FirstName|"there"}},\n\n{{Sender.Name}} mentioned you on the '
-            "{{Record.Type}} {{Record.Name}}:\n\n{{Post.Body}}\n\nOpen it: {{Record.Link}}\n"
+            'Hello {{Recipient.FirstName|"there"}},\n\n'
+            "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}:\n\n"
+            "{{Post.Text}}\n\nOpen it: {{Record.Link}}\n"
         ),
-        "fields": _RECORD
-        | {"Sender.Name": _("Who mentioned you"), "Post.Body": _("The post or comment")},
+        "fields": {
+            "Record.Type": _RECORD["Record.Type"],
+            "Record.Name": _RECORD["Record.Name"],
+            "Record.Link": _RECORD["Record.Link"],
+            "Recipient.FirstName": _("Recipient's first name"),
+            "Recipient.Name": _("Recipient's full name"),
+            "Sender.Name": _("Who mentioned you"),
+            "Post.Text": _("The post or comment"),
+        },
     },
     "partner_welcome": {
         "preference": None,

@@ -64,6 +64,85 @@ def test_failed_email_shows_the_error_and_is_retried(outbox_mail, org, client):
 def test_merge_fields_fallbacks_and_escaping():
     text = 'Hi {{Owner.FirstName|"there"}}, {{Record.Name}} {{Record.Missing}}'
     assert merge(text, {"Record.Name": "<b>Acme</b>"}) == "Hi there, <b>Acme</b> "
-    assert merge(text, {"Record.Name": "<b>Acme</b>"}, html=True) == "Hi there, &lt;b&gt;Acme&lt;/b&gt; "
+    assert (
+        merge(text, {"Record.Name": "<b>Acme</b>"}, html=True)
+        == "Hi there, &lt;b&gt;Acme&lt;/b&gt; "
+    )
     # Anything but a plain Object.Field name is left as text, never evaluated.
     assert merge("{{__class__.__init__}}", {}) == "{{__class__.__init__}}"
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_smtp_down_marks_the_email_failed_and_it_is_retried(
+    org, settings, client, django_capture_on_commit_callbacks
+):
+    """Django's real SMTP backend against a closed port: failed, shown, retried, then sent."""
+    from tandem.activities.models import Task
+    from tests import factories as f
+
+    settings.EMAIL_BACKEND = "tandem.messaging.backends.OutboxBackend"
+    settings.TANDEM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 5
+    contact = f.contact(org.owner, email="ada@example.com")
+    client.force_login(org.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("email_send", args=["contact", contact.pk]),
+            {"to": "ada@example.com", "subject": "Proposal", "body": "Attached."},
+            follow=True,
+        )
+    assert response.status_code == 200
+    email = OutboundEmail.objects.get()
+    assert email.status == "failed" and "Connection" in email.last_error
+    assert email.next_attempt_at is not None and email.activity == Task.objects.unrestricted().get()
+    # The sender sees it failed, with the error, from the copy in the activity history.
+    sent = client.get(reverse("email_sent", args=[email.activity_id])).content.decode()
+    assert "Failed" in sent and "Connection" in sent and "next attempt" in sent
+
+    client.force_login(org.admin)
+    listing = client.get(reverse("outbox"), {"status": "failed"}).content.decode()
+    assert "Proposal" in listing and "table-danger" in listing and "Retry now" in listing
+    assert "1 email failed to send." in listing
+    # Retry now while the server is still down: one more attempt, still failed, error kept.
+    client.post(reverse("outbox_retry", args=[email.pk]))
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", 2)
+    # The worker's sweep, once the server is back, sends it.
+    settings.TANDEM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert retry_due(timezone.now() + datetime.timedelta(hours=2)) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == ("sent", 3, "")
+    assert mail.outbox[-1].subject == "Proposal"
+    page = client.get(reverse("outbox_email", args=[email.pk])).content.decode()
+    assert "Retry now" not in page and "Attached." in page
+
+
+def test_retry_now_is_for_administrators_only(org, outbox_mail, client):
+    outbox_mail.TANDEM_EMAIL_DELIVERY_BACKEND = "tests.messaging.test_outbox.BrokenBackend"
+    send_mail("Down", "x", None, ["a@example.com"])
+    email = OutboundEmail.objects.get()
+    client.force_login(org.owner)
+    assert client.post(reverse("outbox_retry", args=[email.pk])).status_code == 404
+    email.refresh_from_db()
+    assert email.attempts == 1
+
+
+def test_html_email_is_shown_in_a_sandboxed_frame(org, outbox_mail, client):
+    from django.core.mail import EmailMultiAlternatives
+
+    message = EmailMultiAlternatives("Styled", "plain", None, ["a@example.com"])
+    message.attach_alternative('<p onclick="x()">Hi</p><script>alert(1)</script>', "text/html")
+    message.send()
+    email = OutboundEmail.objects.get()
+    client.force_login(org.admin)
+    page = client.get(reverse("outbox_email", args=[email.pk])).content.decode()
+    assert '<iframe sandbox=""' in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
