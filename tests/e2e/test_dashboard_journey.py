@@ -1,0 +1,82 @@
+"""Browser journey: build a summary report with a chart, put it on a new dashboard, drag it to
+another place on the grid, save the layout and see it drawn."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from tandem.dashboards.models import Dashboard
+from tandem.reports.models import Report
+from tests import factories as f
+
+pytestmark = pytest.mark.browser
+
+
+def _add_component(page, report_name, kind, chart_type=""):
+    page.locator("#add-component").click()
+    page.locator("#id_report").select_option(label=report_name)
+    page.locator("#id_kind").select_option(kind)
+    if chart_type:
+        page.locator("#id_chart_type").select_option(chart_type)
+    page.locator("#save-component").click()
+    expect(page.locator("#layout-grid")).to_be_visible()
+
+
+def test_build_a_report_add_it_to_a_dashboard_and_arrange_it(browse, org):
+    for stage, amount in (("Prospecting", "100"), ("Qualification", "250")):
+        f.opportunity(
+            org.owner,
+            name=f"{stage} deal",
+            stage=stage,
+            amount=Decimal(amount),
+            close_date=datetime.date.today(),
+        )
+    page = browse.signed_in(org.admin)
+
+    # A summary report with a bar chart, built and saved in the report builder.
+    page.goto("/reports/new/")
+    page.get_by_role("link", name="Opportunities with Account and Owner").click()
+    page.locator("#id_format").select_option("summary")
+    page.locator("select[name=group_0_field]").select_option("stage")
+    page.locator("select[name=summary_0_agg]").select_option("sum")
+    page.locator("select[name=summary_0_field]").select_option("amount")
+    page.locator("#id_chart").select_option("bar")
+    page.locator("#id_name").fill("Pipeline by stage")
+    page.locator("#save-report").click()
+    expect(page).to_have_url(re.compile(r"/reports/\d+/$"))
+    assert Report.objects.filter(name="Pipeline by stage").exists()
+
+    # A new dashboard with the report as a chart, then as a metric.
+    page.goto("/dashboards/new/")
+    page.locator("#id_title").fill("Team pipeline")
+    page.get_by_role("button", name="Create").click()
+    expect(page).to_have_url(re.compile(r"/dashboards/\d+/edit/$"))
+    _add_component(page, "Pipeline by stage", "chart", "bar")
+    _add_component(page, "Pipeline by stage", "metric")
+    tiles = page.locator("#layout-grid > .dash-tile")
+    expect(tiles).to_have_count(2)
+    chart_id = tiles.nth(0).get_attribute("data-id")
+
+    # Drag the chart after the metric, and save the layout.
+    second = tiles.nth(1)
+    box = second.bounding_box()
+    tiles.nth(0).locator(".component-title").drag_to(
+        second, target_position={"x": box["width"] - 10, "y": box["height"] / 2}
+    )
+    expect(tiles.nth(1)).to_have_attribute("data-id", chart_id)
+    page.locator("#save-layout").click()
+    expect(page.get_by_text("Layout saved.")).to_be_visible()
+    board = Dashboard.objects.get(title="Team pipeline")
+    assert [str(c.pk) for c in board.components.all()][1] == chart_id
+
+    # The dashboard draws the chart in its new place, and the metric shows the total.
+    page.locator("#view-dashboard").click()
+    rendered = page.locator("#dashboard-grid .dash-tile")
+    expect(rendered).to_have_count(2)
+    expect(rendered.nth(0).locator(".metric-value")).to_have_text("350")
+    expect(rendered.nth(1).locator("canvas")).to_be_visible()
+    assert rendered.nth(1).locator("canvas").evaluate("c => c.width > 0 && !!c._chart")
+    expect(page.locator("#dashboard-running-user")).to_contain_text(org.admin.full_name)
