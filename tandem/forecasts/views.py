@@ -49,16 +49,17 @@ def _require_forecasts(user):
         raise Http404
 
 
-def _period(request, source=None) -> Period:
+def _period(request, company, source=None) -> Period:
     source = source if source is not None else request.GET
     text = source.get("period", "")
+    fsm = company.fiscal_year_start_month
     if not text:
-        return current_period(QUARTER)
+        return current_period(QUARTER, fsm=fsm)
     try:
-        return parse_period(text)
+        return parse_period(text, fsm)
     except ValidationError as exc:
         messages.error(request, exc.messages[0] + " " + _("Showing the current quarter."))
-        return current_period(QUARTER)
+        return current_period(QUARTER, fsm=fsm)
 
 
 def _user_id(source, name="user") -> int | None:
@@ -134,7 +135,8 @@ def _rows_below(request, tree, figs, person, period, depth):
 def index(request):
     """The viewer's forecast (or a subordinate's): their roll-up, then one row per direct report."""
     _require_forecasts(request.user)
-    period = _period(request)
+    company = Company.current()
+    period = _period(request, company)
     tree = ForecastTree()
     person = _visible_person(request, tree)
     take_if_current(period)
@@ -152,7 +154,7 @@ def index(request):
         if a.user_id in subtree
     ]
     other = period.as_other_kind()
-    here = current_period(period.kind)
+    here = current_period(period.kind, fsm=period.fiscal_start_month)
     return render(
         request,
         "forecasts/index.html",
@@ -163,7 +165,7 @@ def index(request):
             "rows": rows,
             "adjustments": adjustments,
             "figure_labels": FIGURE_LABELS,
-            "currency": Company.current().currency,
+            "currency": company.currency,
             "people": permissions.choosable_people(request.user, tree),
             "prev_url": _query(period=period.previous.key, user=person.pk),
             "next_url": _query(period=period.next.key, user=person.pk),
@@ -181,7 +183,8 @@ def index(request):
 def rows(request):
     """The rows under one person (HTMX: expanding a row)."""
     _require_forecasts(request.user)
-    period = _period(request)
+    company = Company.current()
+    period = _period(request, company)
     tree = ForecastTree()
     person = _visible_person(request, tree, default=False)
     try:
@@ -194,7 +197,7 @@ def rows(request):
         "forecasts/_rows.html",
         {
             "rows": _rows_below(request, tree, figs, person, period, depth + 1),
-            "currency": Company.current().currency,
+            "currency": company.currency,
         },
     )
 
@@ -203,7 +206,8 @@ def rows(request):
 def drilldown(request):
     """The opportunities behind one amount, as the viewer may see them, a page at a time."""
     _require_forecasts(request.user)
-    period = _period(request)
+    company = Company.current()
+    period = _period(request, company)
     tree = ForecastTree()
     person = _visible_person(request, tree, default=False)
     figure = request.GET.get("figure", "")
@@ -238,7 +242,7 @@ def drilldown(request):
             "prev_url": _query(**base, page=page - 1) if page > 1 else "",
             "next_url": _query(**base, page=page + 1) if has_next else "",
             "back_url": reverse("forecasts:index") + _query(period=period.key),
-            "currency": Company.current().currency,
+            "currency": company.currency,
         },
     )
 
@@ -280,7 +284,8 @@ def adjust(request):
     """Adjust one person's figure for a period, with the note; the history is shown beside it."""
     _require_forecasts(request.user)
     source = request.POST if request.method == "POST" else request.GET
-    period = _period(request, source)
+    company = Company.current()
+    period = _period(request, company, source)
     tree = ForecastTree()
     person = _visible_person(request, tree, source, default=False)
     if not permissions.may_adjust(request.user, tree, person.pk):
@@ -352,7 +357,7 @@ def adjust(request):
             "history": history,
             "figure_labels": FIGURE_LABELS,
             "next": back,
-            "currency": Company.current().currency,
+            "currency": company.currency,
         },
     )
 
@@ -362,7 +367,8 @@ def quotas(request):
     """Quotas for the people below the viewer (everyone, for administrators) in one period."""
     _require_forecasts(request.user)
     source = request.POST if request.method == "POST" else request.GET
-    period = _period(request, source)
+    company = Company.current()
+    period = _period(request, company, source)
     tree = ForecastTree()
     me = tree.get(request.user.pk)
     if request.user.is_admin:
@@ -411,6 +417,6 @@ def quotas(request):
             "other_url": _query(period=period.as_other_kind().key),
             "is_quarter": period.kind == QUARTER,
             "back_url": reverse("forecasts:index") + _query(period=period.key),
-            "currency": Company.current().currency,
+            "currency": company.currency,
         },
     )
