@@ -44,6 +44,8 @@ EXTRA_TABS = [
     ("pipeline:board", _("Pipeline"), "bi-kanban"),
     ("calendar:calendar", _("Calendar"), "bi-calendar3"),
     ("reports:home", _("Reports"), "bi-bar-chart"),
+    ("dashboards:list", _("Dashboards"), "bi-speedometer2"),
+    ("forecasts:index", _("Forecasts"), "bi-graph-up-arrow"),
     ("channel:dashboard", _("Channel"), "bi-diagram-3"),
 ]
 
