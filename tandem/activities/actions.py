@@ -25,7 +25,9 @@ def log_call(user, record, subject: str, comments: str = ""):
     """Record a call that happened, as a completed task linked to `record`."""
     obj_def = registry.for_model(type(record))
     if obj_def.name not in LINK_FIELDS:
-        raise ValidationError(_("Calls can be logged on leads, contacts, accounts and opportunities."))
+        raise ValidationError(
+            _("Calls can be logged on leads, contacts, accounts and opportunities.")
+        )
     if not can(user, "read", record):
         raise NotVisible()
     subject = (subject or "").strip()

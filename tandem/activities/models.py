@@ -126,3 +126,81 @@ class Note(RelatedTo, Record):
 
     def __str__(self):
         return self.title
+
+
+class EventAttendee(models.Model):
+    """Someone invited to an event: a user (who may answer) or a contact (who is only listed).
+
+    An invited user is given a read-only manual share of the event (`share`), so the event
+    reaches them through the door like any shared record; removing them removes the share.
+    """
+
+    NEW, ACCEPTED, DECLINED = "new", "accepted", "declined"
+    STATUSES = [(NEW, _("New")), (ACCEPTED, _("Accepted")), (DECLINED, _("Declined"))]
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="attendees"
+    )
+    user = models.ForeignKey(
+        "access.User",
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        "sales.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("response"), max_length=10, choices=STATUSES, default=NEW)
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    share = models.ForeignKey(
+        "access.RecordShare",
+        verbose_name=_("share"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        "access.User",
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event_id", "id"]
+        verbose_name = _("event attendee")
+        verbose_name_plural = _("event attendees")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, contact__isnull=True)
+                    | models.Q(user__isnull=True, contact__isnull=False)
+                ),
+                name="event_attendee_user_or_contact",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=models.Q(user__isnull=False),
+                name="event_attendee_user_once",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "contact"],
+                condition=models.Q(contact__isnull=False),
+                name="event_attendee_contact_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status"])]
+
+    def __str__(self):
+        return f"{self.user or self.contact} ({self.get_status_display()})"

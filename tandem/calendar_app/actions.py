@@ -40,12 +40,16 @@ def change_event_reminder(user, event, minutes_before):
         set_event_reminder(event, minutes_before)
 
 
-def schedule_event(user, values: dict, minutes_before=None):
-    """Create an event (a meeting on the calendar), with an optional reminder."""
+def schedule_event(user, values: dict, minutes_before=None, users=(), contacts=()):
+    """Create an event (a meeting on the calendar), with an optional reminder and attendees."""
+    from tandem.calendar_app.attendees import invite
+
     _check_times(values.get("start"), values.get("end"))
     with transaction.atomic():
         event = create_record(user, registry.get("event"), values)
         set_event_reminder(event, minutes_before)
+        if users or contacts:
+            invite(user, event, users, contacts)
     return event
 
 

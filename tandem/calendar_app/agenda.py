@@ -4,9 +4,11 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
-from tandem.activities.models import Event, Task
+from tandem.activities.models import Event, EventAttendee, Task
+from tandem.calendar_app.attendees import invited_event_ids
 
 VIEWS = ("day", "week", "month")
 
@@ -59,9 +61,14 @@ def load(viewer, owner, first: datetime.date, last: datetime.date, tz) -> list[D
     """`owner`'s events and open tasks between two dates, as far as the door lets `viewer` read."""
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    invited = dict(
+        EventAttendee.objects.filter(user=owner)
+        .exclude(status=EventAttendee.DECLINED)
+        .values_list("event_id", "status")
+    )
     events = (
         Event.objects.visible_to(viewer, "read")
-        .filter(owner=owner, start__lt=end, end__gte=start)
+        .filter(Q(owner=owner) | Q(pk__in=invited_event_ids(owner)), start__lt=end, end__gte=start)
         .order_by("start", "id")
     )
     tasks = (
@@ -75,6 +82,8 @@ def load(viewer, owner, first: datetime.date, last: datetime.date, tz) -> list[D
         days[d] = Day(d)
         d += datetime.timedelta(days=1)
     for event in events:
+        # An invitation to someone else's event: its answer, for the calendar's styling.
+        event.invitation = invited.get(event.pk) if event.owner_id != owner.pk else None
         local_start = event.start.astimezone(tz)
         event.local_start = local_start
         event.local_end = event.end.astimezone(tz)

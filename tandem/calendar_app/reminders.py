@@ -133,6 +133,44 @@ def _when(record) -> str:
     return timezone.localtime(record.start).strftime("%Y-%m-%d %H:%M %Z")
 
 
+def _recipients(record) -> list:
+    """The owner, and for an event the invited users who have not declined."""
+    from tandem.activities.models import EventAttendee
+
+    people = [record.owner]
+    if isinstance(record, Event):
+        people += [
+            a.user
+            for a in EventAttendee.objects.filter(event=record, user__isnull=False)
+            .exclude(status=EventAttendee.DECLINED)
+            .select_related("user")
+            if a.user_id != record.owner_id
+        ]
+    return people
+
+
+def _who_else(record, recipient) -> str:
+    """“Maria Lopez, Ann Lee and 2 more”: the event's other people the recipient may see."""
+    from django.utils.translation import ngettext
+
+    from tandem.calendar_app.attendees import attendees_for
+
+    if not isinstance(record, Event):
+        return ""
+    shown, _hidden = attendees_for(recipient, record)
+    names = [record.owner.full_name] if record.owner_id != recipient.pk else []
+    names += [
+        a.user.full_name if a.user_id else str(a.contact)
+        for a in shown
+        if a.user_id != recipient.pk and a.status != a.DECLINED
+    ]
+    shown_names = ", ".join(names[:3])
+    if len(names) > 3:
+        rest = len(names) - 3
+        shown_names += " " + ngettext("and %(n)d more", "and %(n)d more", rest) % {"n": rest}
+    return shown_names
+
+
 def _deliver(reminder: Reminder) -> bool:
     from tandem.access.door import can
     from tandem.messaging.models import NotificationTemplate
@@ -141,32 +179,41 @@ def _deliver(reminder: Reminder) -> bool:
     record = _record(reminder)
     if record is None:
         return False
-    owner = record.owner
-    # The reminder goes to the record's owner, and only while the door still lets them read it.
-    if not owner.is_active or not can(owner, "read", record):
-        return False
     obj_def = type(record).object_def
     title = _("Reminder: %(name)s") % {"name": record}
-    notify(owner, "reminder", title, record.get_absolute_url(), obj_def.name, record.pk)
-    if owner.email and EmailPreference.wants(owner, "reminder"):
+    delivered = False
+    # Each person is reminded only while the door still lets them read the record.
+    for person in _recipients(record):
+        if not person.is_active or not can(person, "read", record):
+            continue
+        delivered = True
+        notify(person, "reminder", title, record.get_absolute_url(), obj_def.name, record.pk)
+        if not (person.email and EmailPreference.wants(person, "reminder")):
+            continue
         key, name, subject, body = REMINDER_TEMPLATE
         NotificationTemplate.objects.get_or_create(
             key=key, defaults={"name": name, "subject": subject, "body": body}
         )
         base = getattr(settings, "TANDEM_BASE_URL", "")
+        others = _who_else(record, person)
+        when = _when(record)
         email_from_template(
             key,
-            owner.email,
+            person.email,
             {
                 "Record.Type": obj_def.label.lower(),
                 "Record.Name": str(record),
-                "Record.When": _when(record),
+                # The default template has no attendee field, so the people ride with the time.
+                "Record.When": _("%(when)s, with %(who)s") % {"when": when, "who": others}
+                if others
+                else when,
+                "Record.Attendees": others,
                 "Record.Link": base + record.get_absolute_url(),
-                "Owner.FirstName": owner.first_name,
-                "Owner.Name": owner.full_name,
+                "Owner.FirstName": person.first_name,
+                "Owner.Name": person.full_name,
             },
         )
-    return True
+    return delivered
 
 
 @task()
@@ -187,3 +234,9 @@ def schedule(remind_at) -> None:
             logger.warning("Could not enqueue the reminder sweep", exc_info=True)
 
     transaction.on_commit(enqueue)
+
+
+def before_save_task(task_record) -> None:
+    """Saving a task with a reminder queues a sweep for its time (after the save commits)."""
+    if task_record.is_reminder_set and task_record.reminder_at and not task_record.completed_at:
+        schedule(task_record.reminder_at)

@@ -107,11 +107,16 @@ def event_new(request):
     tz = agenda.user_zone(request.user)
     with timezone.override(tz):
         if request.method == "POST":
-            form = EventForm(request.POST)
+            form = EventForm(request.POST, user=request.user)
             if form.is_valid():
+                users, contacts = form.invitees
                 try:
                     event = schedule_event(
-                        request.user, form.values(), form.cleaned_data["reminder"]
+                        request.user,
+                        form.values(),
+                        form.cleaned_data["reminder"],
+                        users=users,
+                        contacts=contacts,
                     )
                 except ValidationError as exc:
                     _errors_to_form(form, exc)
@@ -138,11 +143,12 @@ def event_new(request):
             start = start.astimezone(tz)
             fmt = "%Y-%m-%dT%H:%M"
             form = EventForm(
+                user=request.user,
                 initial={
                     "start": start.strftime(fmt),
                     "end": (start + datetime.timedelta(hours=1)).strftime(fmt),
                     "view": request.GET.get("view", "week"),
-                }
+                },
             )
         for name in form.errors:
             if name in form.fields:
