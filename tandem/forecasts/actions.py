@@ -1,4 +1,4 @@
-"""Named forecast actions: adjust a forecast figure, set quotas. Atomic, checked, kept as history."""
+"""Named forecast actions: adjust a figure, set quotas. Atomic, checked, kept as history."""
 
 from decimal import Decimal, InvalidOperation
 

@@ -20,7 +20,7 @@ def page(client, user, **params):
 
 
 def row(html: str, user) -> str:
-    m = re.search(rf'<tr id="forecast-row-{user.pk}".*?</tr>', html, re.S)
+    m = re.search(rf'<tr id="forecast-row-{user.pk}".*?</tr>', html, re.DOTALL)
     assert m, f"no row for {user}"
     return m.group(0)
 
@@ -99,9 +99,7 @@ def test_drilldown_lists_the_deals_behind_an_amount(client, team):
 
 def test_drilldown_of_the_team_includes_everyone_below(client, team):
     client.force_login(team.manager)
-    response = client.get(
-        DRILL, {"period": Q1.key, "user": team.manager.pk, "figure": "closed"}
-    )
+    response = client.get(DRILL, {"period": Q1.key, "user": team.manager.pk, "figure": "closed"})
     html = response.content.decode()
     for name in ("Rep Closed 100", "Teammate Closed 50", "Manager Closed 30"):
         assert name in html
