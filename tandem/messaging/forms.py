@@ -7,10 +7,10 @@ is an error at the field it is in, naming the token.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.messaging.merge import problems
+from tandem.messaging.merge import problems, tokens
 from tandem.messaging.merge_fields import known_tokens
 from tandem.messaging.models import EmailTemplate, NotificationTemplate
-from tandem.messaging.notify import known_fields
+from tandem.messaging.notify import known_fields, required_fields
 from tandem.messaging.sending import parse_addresses
 from tandem.setup.forms.base import ModelForm
 
@@ -74,6 +74,14 @@ class NotificationTemplateForm(ModelForm):
     def clean(self):
         cleaned = super().clean()
         _check(self, ("subject", "body"), known_fields(self.key))
+        used = tokens(cleaned.get("body") or "")
+        for name in required_fields(self.key):
+            if name not in used:
+                self.add_error(
+                    "body",
+                    _("The body must contain {{%(token)s}}: the recipient needs it.")
+                    % {"token": name},
+                )
         return cleaned
 
 

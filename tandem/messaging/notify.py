@@ -68,7 +68,9 @@ BUILT_IN = {
     "partner_welcome": {
         "preference": None,
         "name": _("Partner portal welcome"),
-        "subject": "Welcome to the {{Organization.Name}} partner portal",
+        # By default the subject is the one set in Partner Management.
+        "subject": "{{Program.WelcomeSubject}}",
+        "required": ("Portal.Link", "User.TemporaryPassword"),
         "body": (
             'Hello {{User.FirstName|"there"}},\n\n{{Organization.Name}} has invited you to its '
             "partner portal.\n\nPortal: {{Portal.Link}}\nLogin: {{User.Email}}\n"
@@ -81,6 +83,7 @@ BUILT_IN = {
             "User.TemporaryPassword": _("Temporary password"),
             "Portal.Link": _("Link to the portal"),
             "Organization.Name": _("Company name"),
+            "Program.WelcomeSubject": _("Welcome subject set in Partner Management"),
         },
     },
 }
@@ -94,6 +97,11 @@ BUILT_IN["record_assigned"].update(
 def known_fields(key: str) -> dict:
     """Merge fields a notification template may use; extra templates are assignment emails."""
     return dict(BUILT_IN.get(key, BUILT_IN["record_assigned"])["fields"])
+
+
+def required_fields(key: str) -> tuple[str, ...]:
+    """Merge fields a notification cannot do without (a welcome email needs the password)."""
+    return tuple(BUILT_IN.get(key, {}).get("required", ()))
 
 
 def template(key: str) -> NotificationTemplate:
@@ -121,11 +129,16 @@ def notify(
     )
 
 
-def email_from_template(key: str, to: str, values: dict) -> None:
-    """Send a notification email after the current transaction commits (never before)."""
+def render_notification(key: str, values: dict) -> tuple[str, str]:
+    """The subject and body of notification `key`, merged with `values`."""
     tpl = template(key)
     subject = merge(tpl.subject, values).replace("\n", " ").replace("\r", " ")
-    body = merge(tpl.body, values)
+    return subject, merge(tpl.body, values)
+
+
+def email_from_template(key: str, to: str, values: dict) -> None:
+    """Send a notification email after the current transaction commits (never before)."""
+    subject, body = render_notification(key, values)
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
 
 

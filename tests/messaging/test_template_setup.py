@@ -150,3 +150,30 @@ def test_preferences_page_writes_every_kind(
         assert email_user(org.teammate, "mention", values) is True
     assert [m.to for m in mailoutbox] == [["teammate@example.com"]]
     assert mailoutbox[0].subject == "Bea mentioned you on the account Acme"
+
+
+def test_welcome_email_text_is_editable_but_keeps_the_password(org, client):
+    from tandem.messaging.notify import render_notification
+
+    client.force_login(org.admin)
+    url = reverse("notification_template", args=["partner_welcome"])
+    response = client.post(
+        url, {"name": "Welcome", "subject": "Hi", "body": "Come in: {{Portal.Link}}"}
+    )
+    assert response.status_code == 400
+    assert "User.TemporaryPassword" in response.context["form"].errors["body"][0]
+    body = "Bienvenue {{User.FirstName}}! {{Portal.Link}} / {{User.TemporaryPassword}}"
+    response = client.post(
+        url, {"name": "Welcome", "subject": "{{Program.WelcomeSubject}}", "body": body}
+    )
+    assert response.status_code == 302
+    subject, text = render_notification(
+        "partner_welcome",
+        {
+            "Program.WelcomeSubject": "Welcome to Acme",
+            "User.FirstName": "Pat",
+            "Portal.Link": "https://crm/portal/",
+            "User.TemporaryPassword": "s3cret",
+        },
+    )
+    assert (subject, text) == ("Welcome to Acme", "Bienvenue Pat! https://crm/portal/ / s3cret")
