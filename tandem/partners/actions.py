@@ -155,18 +155,20 @@ def enable_partner_user(
         user.save()
         company = Company.current()
         program = PartnerProgram.current()
-        subject = program.welcome_subject.replace("{company}", company.name)
-        body = _(
-            "Hello %(name)s,\n\n%(company)s has invited you to its partner portal.\n\n"
-            "Portal: %(url)s\nLogin: %(email)s\nTemporary password: %(password)s\n\n"
-            "You will choose your own password when you first log in.\n"
-        ) % {
-            "name": user.first_name or user.last_name,
-            "company": company.name,
-            "url": portal_url or reverse("portal_home"),
-            "email": email,
-            "password": password,
-        }
+        from tandem.messaging.notify import render_notification
+
+        # The text is the "partner_welcome" notification template (Setup › Email Templates).
+        subject, body = render_notification(
+            "partner_welcome",
+            {
+                "Program.WelcomeSubject": program.welcome_subject.replace("{company}", company.name),
+                "Organization.Name": company.name,
+                "User.FirstName": user.first_name or user.last_name,
+                "User.Email": email,
+                "User.TemporaryPassword": password,
+                "Portal.Link": portal_url or reverse("portal_home"),
+            },
+        )
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return user, password
 
