@@ -216,7 +216,7 @@ def list_view_edit(request, slug, pk=None):
     view = None
     if pk is not None:
         view = get_object_or_404(ListView, pk=pk, object_name=obj_def.name, is_standard=False)
-        if not view_reaches(view, request.user):
+        if not view_reaches(view, request.user) and not can_manage(view, request.user):
             raise Http404
         if not can_manage(view, request.user):
             raise PermissionDenied(_("Only its creator or an administrator can edit this view."))
