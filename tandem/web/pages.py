@@ -68,7 +68,7 @@ def _pipeline_by_stage(user):
 
 @login_required
 def home(request):
-    """My open tasks, today's events, my pipeline by stage, my feed, my leads and recent records."""
+    """My open tasks, today's events, my pipeline by stage, my feed and my leads (Recent Items in the sidebar)."""
     from tandem.feed.stream import home_feed
 
     user = request.user
@@ -91,7 +91,6 @@ def home(request):
         .order_by("close_date", "pk")[:5],
         "my_leads": lead.objects.visible_to(user).filter(owner=user, is_converted=False)[:5],
         "feed": home_feed(user),
-        "hide_sidebar": True,
         "page_title": _("Home"),
     }
     return render(request, "web/home.html", context)

@@ -54,4 +54,4 @@ def test_change_owner_with_lookup_then_a_peer_gets_404(browse, org):
     # Rita herself now has it among her leads.
     rita = browse.signed_in(org.owner)
     rita.goto("/")
-    expect(rita.get_by_role("link", name="Turing")).to_be_visible()
+    expect(rita.locator("#home-leads").get_by_role("link", name="Turing")).to_be_visible()
