@@ -65,7 +65,7 @@ from tandem.core.filters import condition_q
 from tandem.core.models import Company, FieldHistory, PicklistValue
 from tandem.reports import dates
 from tandem.reports.charts import CHARTS, chart_settings  # noqa: F401  (CHARTS: the builder)
-from tandem.reports.types import USER_FIELDS, ReportType, get_type
+from tandem.reports.types import LOOKUP_FIELDS, ReportType, get_type
 
 FORMATS = {
     "tabular": gettext_lazy("Tabular"),
@@ -228,8 +228,8 @@ def _virtual_annotations(rtype: ReportType) -> dict:
 
 
 def _lookup_fields(target: str) -> list[FieldSpec]:
-    if target == "user":
-        return list(USER_FIELDS)
+    if target in LOOKUP_FIELDS:
+        return list(LOOKUP_FIELDS[target])
     from tandem.core.fields import all_fields
 
     return all_fields(registry.get(target))
@@ -243,7 +243,7 @@ def available_columns(rtype: ReportType) -> list[Column]:
     """Every column of a report type, primary fields first, then each lookup's fields."""
     cols = [Column(s.name, str(s.label), s) for s in rtype.primary_fields() + virtual_fields(rtype)]
     for lk in rtype.lookups:
-        if lk.target != "user" and registry.find(lk.target) is None:
+        if lk.target not in LOOKUP_FIELDS and registry.find(lk.target) is None:
             continue
         for s in _lookup_fields(lk.target):
             cols.append(
@@ -264,8 +264,8 @@ def resolve(rtype: ReportType, name: str) -> Column | None:
     lk = rtype.lookup_for(name)
     if lk is not None:
         rest = name[len(lk.field) + 2 :]
-        if lk.target == "user":
-            spec = next((s for s in USER_FIELDS if s.name == rest), None)
+        if lk.target in LOOKUP_FIELDS:
+            spec = next((s for s in LOOKUP_FIELDS[lk.target] if s.name == rest), None)
         elif registry.find(lk.target) is None:
             spec = None
         else:

@@ -39,11 +39,13 @@ def standard_definitions() -> list[dict]:
         {
             "key": "closed_opportunities",
             "name": _("Closed Opportunities"),
-            "description": _("Won and lost opportunities by fiscal quarter."),
+            "description": _(
+                "Won and lost opportunities by fiscal quarter, with loss reasons and competitors."
+            ),
             "type": "opportunity_account",
             "definition": {
                 "format": "summary",
-                "columns": OPP_COLUMNS + ["is_won"],
+                "columns": OPP_COLUMNS + ["is_won", "loss__reason", "loss__competitor"],
                 "filters": [{"field": "is_closed", "op": "equals", "value": "true"}],
                 "groupings": [
                     {"field": "close_date", "date_group": "fiscal_quarter"},
@@ -163,6 +165,76 @@ def standard_definitions() -> list[dict]:
                 "column_groupings": [{"field": "forecast_category"}],
                 "summaries": [{"field": "amount", "agg": "sum"}],
                 "chart": {"type": "stacked_bar"},
+            },
+        },
+        {
+            "key": "contact_roles",
+            "name": _("Contact Role Report"),
+            "description": _("Opportunities with their contacts and the role each plays."),
+            "type": "opportunity_contact_role",
+            "definition": {
+                "format": "tabular",
+                "columns": [
+                    "opportunity__name",
+                    "opportunity__account__name",
+                    "opportunity__stage",
+                    "opportunity__amount",
+                    "contact__first_name",
+                    "contact__last_name",
+                    "role",
+                    "is_primary",
+                ],
+                "sort": "opportunity__name",
+            },
+        },
+        {
+            "key": "deals_by_period",
+            "name": _("Deals closed, lost and won per period"),
+            "description": _(
+                "Closed opportunities per fiscal quarter: how many were won and lost."
+            ),
+            "type": "opportunity_account",
+            "definition": {
+                "format": "matrix",
+                "columns": OPP_COLUMNS + ["is_won"],
+                "filters": [{"field": "is_closed", "op": "equals", "value": "true"}],
+                "groupings": [{"field": "close_date", "date_group": "fiscal_quarter"}],
+                "column_groupings": [{"field": "is_won"}],
+                "summaries": [],
+                "chart": {"type": "stacked_bar"},
+            },
+        },
+        {
+            "key": "average_deal_size",
+            "name": _("Average deal size"),
+            "description": _("Won opportunities per fiscal quarter: average, count and total."),
+            "type": "opportunity_account",
+            "definition": {
+                "format": "summary",
+                "columns": OPP_COLUMNS,
+                "filters": [{"field": "is_won", "op": "equals", "value": "true"}],
+                "groupings": [{"field": "close_date", "date_group": "fiscal_quarter"}],
+                "summaries": [
+                    {"field": "amount", "agg": "avg"},
+                    {"field": "amount", "agg": "sum"},
+                ],
+                "chart": {"type": "line"},
+            },
+        },
+        {
+            "key": "lead_conversion_by_manager",
+            "name": _("Lead conversion per manager"),
+            "description": _("Leads, converted leads and conversion rate per lead owner."),
+            "type": "lead",
+            "definition": {
+                "format": "summary",
+                "columns": ["first_name", "last_name", "company", "status", "is_converted"],
+                "groupings": [{"field": "owner"}],
+                "summaries": [
+                    {"field": "is_converted", "agg": "true_count"},
+                    {"field": "is_converted", "agg": "true_percent"},
+                ],
+                "chart": {"type": "bar"},
             },
         },
     ]

@@ -113,6 +113,19 @@ USER_FIELDS = (
     FieldSpec(name="title", label=_("Title"), type="text", editable=False, object_name="user"),
 )
 
+# Why an opportunity was lost (pipeline's OpportunityLoss, reached as "loss__reason").
+LOSS_FIELDS = (
+    FieldSpec(
+        name="reason", label=_("Loss reason"), type="text", editable=False, object_name="loss"
+    ),
+    FieldSpec(
+        name="competitor", label=_("Competitor"), type="text", editable=False, object_name="loss"
+    ),
+)
+# Lookup targets that are not registry objects, and the fields they offer.
+LOOKUP_FIELDS = {"user": USER_FIELDS, "loss": LOSS_FIELDS}
+LOSS = Lookup("loss", "loss", _("Loss"))
+
 
 def _related_to(*, guard=True) -> tuple[Lookup, ...]:
     return (
@@ -130,7 +143,7 @@ def _joined() -> list[ReportType]:
             "opportunity_account",
             str(_("Opportunities with Account and Owner")),
             "opportunity",
-            (OWNER, ACCOUNT),
+            (OWNER, ACCOUNT, LOSS),
         ),
         ReportType("contact_account", str(_("Contacts with Account")), "contact", (OWNER, ACCOUNT)),
         ReportType(

@@ -17,8 +17,21 @@ from tandem.core.filters import OPERATORS
 from tandem.reports import engine
 from tandem.reports.dates import TOKENS
 from tandem.reports.exports import csv_response, xlsx_response
-from tandem.reports.models import PRIVATE, PUBLIC, VISIBILITY, Report, ReportFolder
-from tandem.reports.types import ReportType, all_types, get_type
+from tandem.reports.charts import chart_data
+from tandem.reports.models import (
+    FOLDER_VISIBILITY,
+    PRIVATE,
+    PUBLIC,
+    SHARED,
+    VISIBILITY,
+    Report,
+    ReportFolder,
+    folders_for,
+)
+from tandem.reports.types import ReportType, all_types, get_type, standard_types
+
+ADMIN_TYPE_KEYS = {t.key for t in standard_types() if t.admin_only}
+FOLDER_CHOICES = FOLDER_VISIBILITY  # private, public, shared with roles and groups
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 20
@@ -32,7 +45,8 @@ def _internal(user):
 
 
 def _may_use(user, rtype: ReportType | None) -> bool:
-    return rtype is not None and user.profile.has_object_permission(rtype.object_name, "read")
+    """Administrative types are for administrators; record types need Read on their object."""
+    return rtype is not None and rtype.may_use(user)
 
 
 def _type_or_404(user, key: str) -> ReportType:
@@ -46,9 +60,10 @@ def _report_or_404(user, pk: int) -> Report:
     report = get_object_or_404(
         Report.objects.for_user(user).select_related("folder", "owner"), pk=pk
     )
-    if get_type(report.report_type) is not None and not _may_use(
-        user, get_type(report.report_type)
-    ):
+    rtype = get_type(report.report_type)
+    if rtype is not None and not _may_use(user, rtype):
+        raise Http404
+    if rtype is None and report.report_type in ADMIN_TYPE_KEYS and not user.is_admin:
         raise Http404
     return report
 
@@ -56,11 +71,7 @@ def _report_or_404(user, pk: int) -> Report:
 @login_required
 def home(request):
     _internal(request.user)
-    folders = list(
-        ReportFolder.objects.filter(Q(owner=request.user) | Q(visibility=PUBLIC))
-        if not request.user.is_admin
-        else ReportFolder.objects.all()
-    )
+    folders = list(folders_for(request.user))
     reports = Report.objects.for_user(request.user).select_related("folder", "owner")
     folder = None
     if request.GET.get("folder"):
@@ -69,9 +80,15 @@ def home(request):
             raise Http404
         reports = reports.filter(folder=folder)
     types = {t.key: t for t in all_types()}
-    shown = [r for r in reports if _may_use(request.user, types.get(r.report_type))]
-    for r in shown:
-        r.type_label = types[r.report_type].label
+    shown = []
+    for r in reports:
+        rtype = types.get(r.report_type)
+        if rtype is None and not (r.report_type in ADMIN_TYPE_KEYS and not request.user.is_admin):
+            r.type_label = _("(deleted report type)")
+            shown.append(r)  # it still opens, and says what is gone
+        elif _may_use(request.user, rtype):
+            r.type_label = rtype.label
+            shown.append(r)
     return render(
         request,
         "reports/home.html",
@@ -81,6 +98,9 @@ def home(request):
             "folder": folder,
             "types": types,
             "page_title": _("Reports"),
+            "visibilities": [
+                c for c in FOLDER_CHOICES if request.user.is_admin or c[0] != PUBLIC
+            ],
         },
     )
 
@@ -100,10 +120,12 @@ def new_folder(request):
     if not name:
         messages.error(request, _("Folder name: this field is required."))
         return redirect("reports:home")
-    visibility = (
-        PUBLIC if request.POST.get("visibility") == PUBLIC and request.user.is_admin else PRIVATE
-    )
+    visibility = request.POST.get("visibility")
+    if visibility not in dict(FOLDER_CHOICES) or (visibility == PUBLIC and not request.user.is_admin):
+        visibility = PRIVATE
     folder = ReportFolder.objects.create(name=name, owner=request.user, visibility=visibility)
+    if visibility == SHARED:
+        return redirect("reports:folder_edit", pk=folder.pk)
     return redirect(reverse("reports:home") + f"?folder={folder.pk}")
 
 
@@ -123,6 +145,9 @@ def definition_from_post(post) -> dict:
         "sort": post.get("sort", ""),
         "chart": {"type": post.get("chart", "") if post.get("chart", "") in engine.CHARTS else ""},
     }
+    if d["chart"]["type"] == "gauge":
+        d["chart"]["target"] = post.get("chart_target", "").strip()[:30]
+        d["chart"]["ranges"] = post.get("chart_ranges", "").strip()[:60]
     for i in range(MAX_FILTERS):
         field = post.get(f"filter_{i}_field")
         if field:
@@ -211,8 +236,9 @@ def _result_context(
         "sort": sort or p.definition.get("sort", ""),
         "page": page,
         "drill": drill,
-        "chart": _chart_data(p, result),
-        "slug": p.rtype.obj_def.slug,
+        "chart": chart_data(p, result),
+        "chart_id": "report-chart",
+        "slug": p.rtype.link[0] if p.rtype.link else "",
     }
 
 
@@ -237,44 +263,6 @@ def _add_drill_links(result: dict, report: Report) -> None:
         link(c)
 
 
-def _chart_data(p: engine.Prepared, result: dict) -> dict | None:
-    kind = (p.definition.get("chart") or {}).get("type") or ""
-    if not kind:
-        return None
-
-    def value(v):
-        val = (v["values"][0] if v["values"] else v["count"]) if v else 0
-        return float(val or 0)
-
-    total = result.get("total") or (result.get("summary") or result.get("matrix") or {}).get(
-        "total"
-    )
-    label = (result.get("summary") or result.get("matrix") or {}).get("summary_labels") or [
-        _("Record count")
-    ]
-    label = label[0] if p.summaries else _("Record count")
-    if kind == "number":
-        return {"type": kind, "value": value(total) if total else 0, "label": str(label)}
-    if "summary" in result:
-        groups = result["summary"]["groups"]
-        return {
-            "type": kind,
-            "labels": [" ".join(g["labels"][:1]) for g in groups],
-            "datasets": [{"label": str(label), "data": [value(g) for g in groups]}],
-        }
-    if "matrix" in result:
-        m = result["matrix"]
-        return {
-            "type": kind,
-            "labels": [r["labels"][0] for r in m["rows"]],
-            "datasets": [
-                {"label": c["labels"][0], "data": [value(r["cells"][j]) for r in m["rows"]]}
-                for j, c in enumerate(m["columns"])
-            ],
-        }
-    return None
-
-
 @login_required
 def builder(request, type_key=None, pk=None):
     _internal(request.user)
@@ -287,7 +275,7 @@ def builder(request, type_key=None, pk=None):
         definition = report.definition
     else:
         rtype = _type_or_404(request.user, type_key)
-        definition = {"format": "tabular", "columns": list(rtype.obj_def.list_columns)}
+        definition = {"format": "tabular", "columns": rtype.default_columns}
     if request.method == "POST":
         definition = definition_from_post(request.POST)
         p = engine.prepare(rtype, definition)
@@ -360,10 +348,16 @@ def run(request, pk):
     report = _report_or_404(request.user, pk)
     rtype = get_type(report.report_type)
     if rtype is None:
+        # Still opens: say that the type is gone and which columns went with it.
         return render(
             request,
             "reports/run.html",
-            {"report": report, "type_missing": True, "page_title": report.name},
+            {
+                "report": report,
+                "type_missing": True,
+                "gone_columns": [str(c) for c in report.definition.get("columns") or []],
+                "page_title": report.name,
+            },
         )
     p = engine.prepare(rtype, report.definition)
     try:
@@ -375,6 +369,8 @@ def run(request, pk):
     )
     context["page_title"] = report.name
     context["drill_json"] = request.GET.get("drill", "")
+    if report.can_edit(request.user):
+        context["schedules"] = report.schedules.prefetch_related("recipients")
     template = "reports/_result.html" if request.htmx else "reports/run.html"
     return render(request, template, context)
 

@@ -39,7 +39,7 @@ def test_install_is_idempotent(data):
     first = install_standard_reports(data.admin)
     second = install_standard_reports(data.admin)
     assert [r.pk for r in first] == [r.pk for r in second]
-    assert Report.objects.filter(standard_key__gt="").count() == 8
+    assert Report.objects.filter(standard_key__gt="").count() == 12
 
 
 def test_opportunity_pipeline_admin(data, reports):
@@ -178,3 +178,132 @@ def test_active_accounts(data, reports):
         ("Initech", datetime.date(2026, 5, 1)),
     ]
     assert [r["cells"][0] for r in rows(p, data.owner, APRIL)["rows"]] == ["Acme"]
+
+
+# -- the reports of seed 004 and the contact roles ----------------------------------------------
+
+FEBRUARY = Context(TODAY, 2)
+
+
+def cells_by(result_rows, columns, *names):
+    idx = [columns.index(n) for n in names]
+    return [tuple(r["cells"][i] for i in idx) for r in result_rows]
+
+
+def test_closed_opportunities_show_loss_reason_and_competitor(data, reports):
+    from tandem.pipeline.models import OpportunityLoss
+
+    OpportunityLoss.objects.create(
+        opportunity=data.o4, reason="Competitor", competitor="Globex Robotics"
+    )
+    p = prepared(reports["closed_opportunities"])
+    cols = [c.name for c in p.columns]
+    got = cells_by(
+        rows(p, data.admin, APRIL, sort="name")["rows"],
+        cols,
+        "name",
+        "loss__reason",
+        "loss__competitor",
+    )
+    assert got == [
+        ("O3", None, None),
+        ("O4", "Competitor", "Globex Robotics"),
+        ("T2", None, None),
+    ]
+
+
+def test_deals_closed_lost_and_won_per_fiscal_quarter(data, reports):
+    p = prepared(reports["deals_by_period"])
+
+    def grid(user):
+        m = matrix(p, user, APRIL)
+        won = [c["keys"][0] for c in m["columns"]]
+        return {
+            r["keys"][0]: {w: cell["count"] for w, cell in zip(won, r["cells"]) if cell}
+            for r in m["rows"]
+        }, m["total"]["count"]
+
+    # April fiscal year: O3 (won, 31 Mar) is in FY2025 Q4; O4 (lost) and T2 (won) in FY2026 Q1.
+    assert grid(data.admin) == (
+        {"2026-01-01": {True: 1}, "2026-04-01": {False: 1, True: 1}},
+        3,
+    )
+    # The rep's closed deals only: O3 and O4.
+    assert grid(data.owner) == ({"2026-01-01": {True: 1}, "2026-04-01": {False: 1}}, 2)
+
+
+def test_average_deal_size_by_fiscal_quarter_february_start(data, reports):
+    from tests.reports.conftest import opp
+
+    opp(data.owner, data.acme, "O5", "Closed Won", "100", datetime.date(2026, 2, 10), "Closed",
+        True, True)
+    p = prepared(reports["average_deal_size"])
+
+    def by_key(user, ctx):
+        result = summary(p, user, ctx)
+        groups = {g["keys"][0]: (g["count"], *g["values"]) for g in result["groups"]}
+        return groups, (result["total"]["count"], *result["total"]["values"])
+
+    # February fiscal year: Feb-Apr holds O3 (300) and O5 (100); May-Jul holds T2 (500).
+    assert by_key(data.admin, FEBRUARY) == (
+        {"2026-02-01": (2, Decimal(200), Decimal(400)), "2026-05-01": (1, Decimal(500), Decimal(500))},
+        (3, Decimal(300), Decimal(900)),
+    )
+    # Calendar quarters: O3 and O5 in Q1, T2 in Q2.
+    assert by_key(data.admin, JANUARY)[0] == {
+        "2026-01-01": (2, Decimal(200), Decimal(400)),
+        "2026-04-01": (1, Decimal(500), Decimal(500)),
+    }
+    # The rep's average never includes the teammate's 500.
+    assert by_key(data.owner, FEBRUARY) == (
+        {"2026-02-01": (2, Decimal(200), Decimal(400))},
+        (2, Decimal(200), Decimal(400)),
+    )
+
+
+def test_lead_conversion_per_manager(data, reports):
+    p = prepared(reports["lead_conversion_by_manager"])
+    result = summary(p, data.admin, APRIL)
+    got = {g["keys"][0]: (g["count"], g["values"][0], round(g["values"][1], 2)) for g in result["groups"]}
+    assert got == {data.owner.pk: (3, 1, 33.33), data.teammate.pk: (2, 1, 50.0)}
+    assert result["total"]["count"] == 5 and result["total"]["values"][:1] == [2]
+    assert round(result["total"]["values"][1], 2) == 40.0
+    assert {g["labels"][0] for g in result["groups"]} == {
+        data.owner.full_name,
+        data.teammate.full_name,
+    }
+    mine = summary(p, data.owner, APRIL)
+    assert [g["keys"][0] for g in mine["groups"]] == [data.owner.pk]
+    assert mine["total"]["count"] == 3 and mine["total"]["values"][0] == 1
+
+
+def test_contact_role_report(data, reports):
+    from tandem.pipeline.models import OpportunityContactRole as Role
+    from tests import factories as f
+
+    ann = f.contact(data.owner, data.acme, first_name="Ann", last_name="Able")
+    bob = f.contact(data.teammate, data.initech, first_name="Bob", last_name="Best")
+    Role.objects.create(opportunity=data.o1, contact=ann, role="Decision Maker", is_primary=True)
+    Role.objects.create(opportunity=data.o1, contact=bob, role="Influencer")
+    Role.objects.create(opportunity=data.t1, contact=bob, role="Economic Buyer", is_primary=True)
+    p = prepared(reports["contact_roles"])
+    cols = [c.name for c in p.columns]
+    names = ("opportunity__name", "opportunity__account__name", "contact__last_name", "role")
+    admin_rows = cells_by(rows(p, data.admin, APRIL)["rows"], cols, *names)
+    assert sorted(admin_rows) == [
+        ("O1", "Acme", "Able", "Decision Maker"),
+        ("O1", "Acme", "Best", "Influencer"),
+        ("T1", "Initech", "Best", "Economic Buyer"),
+    ]
+    # The rep sees the roles on their own deal only; a contact they may not read stays blank.
+    from tandem.sales.models import Contact
+
+    bob_visible = Contact.objects.visible_to(data.owner, "read").filter(pk=bob.pk).exists()
+    rep_rows = sorted(
+        cells_by(rows(p, data.owner, APRIL)["rows"], cols, *names), key=lambda r: r[3]
+    )
+    assert rep_rows == [
+        ("O1", "Acme", "Able", "Decision Maker"),
+        ("O1", "Acme", "Best" if bob_visible else None, "Influencer"),
+    ]
+    assert not bob_visible
