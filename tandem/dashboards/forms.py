@@ -30,6 +30,9 @@ class StyledForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self):
         for f in self.fields.values():
             css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
             f.widget.attrs.setdefault("class", css)
@@ -133,6 +136,7 @@ class DashboardForm(StyledForm):
                     self[f"filter_{i}_options"],
                 )
             )
+        self.style()
         if dashboard is not None and not self.is_bound:
             self.initial.update(
                 {

@@ -205,7 +205,16 @@ class DashboardComponent(models.Model):
             return self.title
         if self.report_id and self.report:
             return self.report.name
-        return self.report_name or self.source or gettext("Component")
+        if self.source:
+            return self.source_label
+        return self.report_name or gettext("Component")
+
+    @property
+    def source_label(self) -> str:
+        from tandem.dashboards import sources
+
+        src = sources.get(self.source)
+        return str(src.label) if src else self.source
 
     def clean(self):
         errors = {}

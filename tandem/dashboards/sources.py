@@ -13,8 +13,10 @@ query through the door) and the dashboard filters as ``{field_name: value}``, an
 
     {"labels": [...], "series": [{"label": ..., "data": [...]}], "rows": [...]}
 
-``rows`` are lists of cells, shown when the component is a table; ``columns`` (a list of
-headings) is optional.
+``rows`` are lists of cells, shown when the component is a table. Optional keys:
+``columns`` (table headings), ``hrefs`` (one link per label, for drill-down), ``value`` and
+``value_label`` (what a metric or gauge shows; otherwise the sum of the first series).
+A source that raises breaks only its own component; the error is logged.
 """
 
 from collections.abc import Callable
