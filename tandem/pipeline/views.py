@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Sum, When
+from django.db.models import Case, Count, Q, Sum, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -108,7 +108,17 @@ class BoardFilter(forms.Form):
             below = RoleClosure.objects.filter(ancestor=data["role"]).values("descendant_id")
             qs = qs.filter(owner__role_id__in=below)
         if data.get("partner"):
-            qs = qs.filter(owner__is_external=True, owner__contact__account=data["partner"])
+            # A partner's deals: owned by its partner users, or registered by it (and since
+            # handed to someone else).
+            from tandem.channel.models import DealRegistration
+
+            registered = DealRegistration.objects.filter(
+                partner_account=data["partner"], opportunity__isnull=False
+            ).values("opportunity_id")
+            qs = qs.filter(
+                Q(owner__is_external=True, owner__contact__account=data["partner"])
+                | Q(pk__in=registered)
+            )
         if data.get("close_from"):
             qs = qs.filter(close_date__gte=data["close_from"])
         if data.get("close_to"):
@@ -409,6 +419,8 @@ def stage_history_panel(request, record):
     for change in changes:
         change.field_label = labels.get(change.field_name, change.field_name)
     spells = stage_spells(record)
+    loss = OpportunityLoss.objects.filter(opportunity=record).first()
+    may_edit = can(request.user, "edit", record)
     totals: dict[str, datetime.timedelta] = {}
     for spell in spells:
         totals[spell.stage] = totals.get(spell.stage, datetime.timedelta()) + spell.duration
@@ -417,9 +429,11 @@ def stage_history_panel(request, record):
         "record": record,
         "changes": changes,
         "spells": [(s, _human(s.duration)) for s in spells],
-        "totals": [(stage, _human(d)) for stage, d in totals.items()],
-        "loss": OpportunityLoss.objects.filter(opportunity=record).first(),
-        "can_close_lost": not record.is_closed and can(request.user, "edit", record),
+        "totals": [(stage, _human(d), stage == record.stage) for stage, d in totals.items()],
+        "loss": loss,
+        "can_close_lost": not record.is_closed and may_edit,
+        # Lost through the Edit page (which does not ask): invite the reason afterwards.
+        "needs_loss_reason": record.is_closed and not record.is_won and loss is None and may_edit,
     }
 
 

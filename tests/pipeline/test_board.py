@@ -107,6 +107,29 @@ def test_partner_filter(client, pipe, partner_deal):
     assert "Partner deal" in _names(cols["Prospecting"])
 
 
+def test_partner_filter_keeps_a_registered_deal_handed_to_an_internal_rep(
+    client, pipe, partner_deal
+):
+    from tandem.channel.models import DealRegistration
+
+    account, deal = partner_deal
+    DealRegistration.objects.create(
+        partner_account=account,
+        submitted_by=deal.owner,
+        company="Globex",
+        contact_name="Ann Lee",
+        contact_email="ann@globex.example",
+        expected_amount=Decimal(42),
+        expected_close_date=TODAY,
+        status=DealRegistration.APPROVED,
+        opportunity=deal,
+    )
+    type(deal).objects.unrestricted().filter(pk=deal.pk).update(owner=pipe.org.owner)
+    f.opportunity(pipe.org.owner, name="Direct deal")
+    _r, cols = _columns(client, pipe.org.manager, partner=account.pk)
+    assert _names(cols["Prospecting"]) == ["Partner deal"]
+
+
 def test_partner_user_sees_own_deals_in_the_portal(client, pipe, partner_deal):
     _account, deal = partner_deal
     response, cols = _columns(client, deal.owner)

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tandem.core.models import FieldHistory
 from tandem.pipeline.actions import move_to_stage
@@ -93,3 +94,33 @@ def test_panel_lists_changes_with_who_and_time_in_stage(client, pipe):
     html = response.content.decode()
     assert 'id="stage-history-panel"' in html and owner.full_name in html
     assert "Qualification" in html and "(current)" in html
+
+
+def test_back_in_an_earlier_stage_marks_that_stage_current(client, pipe):
+    owner = fresh(pipe.org.owner)
+    move_to_stage(owner, pipe.big, "Qualification")
+    move_to_stage(owner, pipe.big, "Prospecting")
+    client.force_login(pipe.org.owner)
+    html = client.get(pipe.big.get_absolute_url()).content.decode()
+    prospecting = html.split('data-stage="Prospecting"', 1)[1].split("</li>", 1)[0]
+    qualification = html.split('data-stage="Qualification"', 1)[1].split("</li>", 1)[0]
+    assert "(current)" in prospecting and "(current)" not in qualification
+
+
+def test_lost_through_the_edit_page_asks_for_the_reason_afterwards(client, pipe):
+    from tandem.core.actions import update_record
+
+    owner = fresh(pipe.org.owner)
+    update_record(
+        owner, Opportunity.objects.unrestricted().get(pk=pipe.mid.pk), {"stage": "Closed Lost"}
+    )
+    client.force_login(pipe.org.owner)
+    html = client.get(pipe.mid.get_absolute_url()).content.decode()
+    assert "closed as lost without a loss reason" in html
+    response = client.post(
+        reverse("pipeline:close_lost", args=[pipe.mid.pk]),
+        {"stage": "Closed Lost", "loss_reason": "Price", "competitor": "Initech"},
+    )
+    assert response.status_code == 302
+    html = client.get(pipe.mid.get_absolute_url()).content.decode()
+    assert "without a loss reason" not in html and "Competitor: Initech" in html
