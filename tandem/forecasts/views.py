@@ -102,6 +102,9 @@ class Row:
         self.expandable = bool(person.children) and not root
         self.can_adjust = permissions.may_adjust(request.user, tree, person.pk)
         self.can_quota = permissions.may_set_quota(request.user, tree, person.pk)
+        self.quota_url = (
+            reverse("forecasts:quotas") + _query(period=period.key) + f"#id_quota_{person.pk}"
+        )
         self.rows_url = reverse("forecasts:rows") + _query(
             period=period.key, user=person.pk, depth=depth
         )
