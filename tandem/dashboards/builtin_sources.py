@@ -1,4 +1,4 @@
-"""Data sources for figures no report type expresses in one chart, registered by this app.
+"""Data sources for figures no single report expresses, registered by this app.
 
 Each answers for the running user through the door and aggregates in the database (one
 GROUP BY query, or one per object); Python only shapes the aggregated rows.
@@ -6,7 +6,7 @@ GROUP BY query, or one per object); Python only shapes the aggregated rows.
 
 import datetime
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,44 +16,6 @@ from tandem.dashboards import sources
 CREATED_DAYS = 30
 CREATED_MAX_USERS = 15
 CREATED_OBJECTS = ("lead", "account", "contact", "opportunity", "task", "event")
-
-
-def _opportunity_filters(qs, filters: dict):
-    """Dashboard filters that name an opportunity field narrow the opportunities (others are ignored)."""
-    if not filters:
-        return qs
-    from tandem.reports import engine
-    from tandem.reports.types import get_type
-
-    rtype = get_type("opportunity_account")
-    ctx = engine.Context.current()
-    for name, value in filters.items():
-        if engine.resolve(rtype, name) is not None:
-            qs = qs.filter(
-                engine.filter_q(rtype, {"field": name, "op": "equals", "value": value}, ctx)
-            )
-    return qs
-
-
-def lost_to_competitor(user, filters: dict) -> dict:
-    """Lost opportunities by the competitor that won them: count and amount."""
-    from tandem.pipeline.models import OpportunityLoss
-    from tandem.sales.models import Opportunity
-
-    visible = _opportunity_filters(Opportunity.objects.visible_to(user, "read"), filters)
-    rows = list(
-        OpportunityLoss.objects.filter(opportunity__in=visible.values("pk"))
-        .values("competitor")
-        .annotate(n=Count("pk"), amount=Sum("opportunity__amount"))
-        .order_by("-amount", "competitor")
-    )
-    labels = [r["competitor"] or _("(none named)") for r in rows]
-    return {
-        "labels": labels,
-        "series": [{"label": _("Amount lost"), "data": [r["amount"] or 0 for r in rows]}],
-        "columns": [_("Competitor"), _("Lost deals"), _("Amount lost")],
-        "rows": [[label, r["n"], r["amount"] or 0] for label, r in zip(labels, rows)],
-    }
 
 
 def records_created(user, filters: dict) -> dict:
@@ -164,7 +126,6 @@ def partner_scorecard(user, filters: dict) -> dict:
 
 
 def register_builtin() -> None:
-    sources.register("lost_to_competitor", gettext_lazy("Lost to competitor"), lost_to_competitor)
     sources.register(
         "records_created", gettext_lazy("Records created per user and object"), records_created
     )

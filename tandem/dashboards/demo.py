@@ -74,6 +74,23 @@ def _reports() -> dict[str, dict]:
                 "chart": {"type": "bar"},
             },
         ),
+        "lost_to_competitor": (
+            _("Lost to Competitor"),
+            _("Lost opportunities by the competitor that won them."),
+            OPP,
+            {
+                "format": "summary",
+                "columns": ["name", "account__name", "amount", "loss__reason", "owner__name"],
+                "filters": closed_q
+                + [
+                    {"field": "is_won", "op": "equals", "value": "false"},
+                    {"field": "loss__competitor", "op": "is_not_blank", "value": ""},
+                ],
+                "groupings": [{"field": "loss__competitor"}],
+                "summaries": [{"field": "amount", "agg": "sum"}],
+                "chart": {"type": "bar"},
+            },
+        ),
         "time_in_stage": (
             _("Time in Stage"),
             _("Average days opportunities spent in each stage before moving on."),
@@ -232,7 +249,7 @@ def _dashboards(active_users: int) -> list[dict]:
         c("average_deal_size", kind=METRIC, width=3),
         c("time_in_stage"),
         c("activities_per_rep", chart="stacked_bar"),
-        c(source="lost_to_competitor", title=_("Lost to Competitor")),
+        c("lost_to_competitor"),
     ]
     if sources.get("forecast_accuracy") is not None:
         sales.append(

@@ -71,3 +71,21 @@ def test_forecast_accuracy_appears_once_its_source_is_registered(data):
             sources.unregister("forecast_accuracy")
         else:
             sources.register(had.key, had.label, had.fn)
+
+
+def test_lost_to_competitor_counts_only_the_losses_a_rep_may_see(data):
+    from tandem.pipeline.models import OpportunityLoss
+    from tandem.sales.models import Opportunity
+
+    for o, competitor in ((data.o1, "Globex"), (data.t1, "Initech")):
+        Opportunity.objects.unrestricted().filter(pk=o.pk).update(
+            is_closed=True, is_won=False, stage="Closed Lost"
+        )
+        OpportunityLoss.objects.create(opportunity=o, reason="Price", competitor=competitor)
+    install_demo_dashboards(data.admin)
+    sales = Dashboard.objects.get(demo_key="sales")
+    mine = {t.title: t for t in render_dashboard(sales, data.owner, {})["tiles"]}
+    assert mine["Lost to Competitor"].chart["labels"] == ["Globex"]
+    assert mine["Lost to Competitor"].chart["datasets"][0]["data"] == [100.0]
+    every = {t.title: t for t in render_dashboard(sales, data.admin, {})["tiles"]}
+    assert sorted(every["Lost to Competitor"].chart["labels"]) == ["Globex", "Initech"]
