@@ -59,10 +59,31 @@ def deliver(record: OutboundEmail, message=None) -> bool:
     return True
 
 
+LEASE = datetime.timedelta(minutes=10)
+
+
+def claim(record: OutboundEmail, now=None) -> bool:
+    """Take a failed email for one retry, so two workers (or a click) never send it twice.
+
+    The claim pushes the next attempt a lease ahead with a conditional UPDATE; if the worker
+    dies while sending, the email simply falls due again when the lease ends.
+    """
+    now = now or timezone.now()
+    seen = (
+        {"next_attempt_at": record.next_attempt_at}
+        if record.next_attempt_at
+        else {"next_attempt_at__isnull": True}
+    )
+    claimed = OutboundEmail.objects.filter(
+        pk=record.pk, status=OutboundEmail.FAILED, attempts=record.attempts, **seen
+    ).update(next_attempt_at=now + LEASE)
+    return claimed == 1
+
+
 @task()
 def retry_email(email_id: int) -> str:
     record = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.FAILED).first()
-    if record is None:
+    if record is None or not claim(record):
         return "nothing to do"
     return "sent" if deliver(record) else "failed"
 
@@ -71,4 +92,4 @@ def retry_due(now=None) -> int:
     """Retry every failed email whose next attempt is due; returns how many were sent."""
     now = now or timezone.now()
     due = OutboundEmail.objects.filter(status=OutboundEmail.FAILED, next_attempt_at__lte=now)
-    return sum(1 for record in due if deliver(record))
+    return sum(1 for record in due if claim(record, now) and deliver(record))

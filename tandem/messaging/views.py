@@ -101,11 +101,13 @@ def outbox_email(request, pk):
 def outbox_retry(request, pk):
     """Try a failed email again now, instead of waiting for the worker's next sweep."""
     _admin(request)
-    from tandem.messaging.delivery import deliver
+    from tandem.messaging.delivery import claim, deliver
 
     email = get_object_or_404(OutboundEmail, pk=pk)
     if email.status != OutboundEmail.FAILED:
         messages.info(request, _("This email is not waiting for a retry."))
+    elif not claim(email):
+        messages.info(request, _("This email is already being retried."))
     elif deliver(email):
         messages.success(request, _("The email was sent."))
     else:

@@ -146,3 +146,19 @@ def test_html_email_is_shown_in_a_sandboxed_frame(org, outbox_mail, client):
     page = client.get(reverse("outbox_email", args=[email.pk])).content.decode()
     assert '<iframe sandbox=""' in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_failed_email_is_claimed_by_one_retry_only(outbox_mail, db):
+    from tandem.messaging.delivery import claim
+
+    outbox_mail.TANDEM_EMAIL_DELIVERY_BACKEND = "tests.messaging.test_outbox.BrokenBackend"
+    send_mail("Once", "x", None, ["a@example.com"])
+    seen_by_worker_1 = OutboundEmail.objects.get()
+    seen_by_worker_2 = OutboundEmail.objects.get()
+    assert claim(seen_by_worker_1) is True
+    assert claim(seen_by_worker_2) is False
+    # The claim pushed the next attempt ahead: the sweep does not pick it up meanwhile.
+    outbox_mail.TANDEM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert retry_due(timezone.now() + datetime.timedelta(minutes=5)) == 0
+    assert retry_due(timezone.now() + datetime.timedelta(minutes=11)) == 1
+    assert len(mail.outbox) == 1
