@@ -70,3 +70,58 @@ def test_an_amountless_deal_counts_as_zero(team):
     tree = ForecastTree()
     figs = figures_for(fresh(team.owner), tree, tree.get(team.owner.pk), Q1)
     assert figs[team.owner.pk].value["commit"] == Decimal(300)
+
+
+def test_totals_match_an_independent_sum_on_random_deals(org):
+    """Every row equals a plain sum over the deals its person and the people below own."""
+    import random
+
+    from tandem.access.models import User
+    from tandem.sales.models import Opportunity
+
+    rng = random.Random(7)
+    team_lead_role = f.role("Team Lead", org.rep_role)
+    people = [org.ceo, org.manager, org.owner, org.teammate, org.outsider]
+    people += [f.user(role=team_lead_role) for _ in range(3)]
+    for _ in range(60):
+        deal(
+            rng.choice(people),
+            rng.choice(["Closed", "Commit", "Best Case", "Pipeline", "Omitted"]),
+            rng.randint(1, 500),
+            close=Q1.start + datetime.timedelta(days=rng.randint(-20, 110)),
+        )
+    tree = ForecastTree()
+    figs = figures_for(fresh(org.ceo), tree, tree.get(org.ceo.pk), Q1)
+    deals = list(
+        Opportunity.objects.unrestricted().filter(close_date__gte=Q1.start, close_date__lt=Q1.end)
+    )
+    roles = dict(User.objects.values_list("pk", "role_id"))
+    from tandem.access.models import RoleClosure
+
+    below = {}
+    for anc, desc, depth in RoleClosure.objects.values_list(
+        "ancestor_id", "descendant_id", "depth"
+    ):
+        if depth > 0:
+            below.setdefault(anc, set()).add(desc)
+    cumulative = {
+        "closed": {"Closed"},
+        "commit": {"Closed", "Commit"},
+        "best_case": {"Closed", "Commit", "Best Case"},
+        "pipeline": {"Commit", "Best Case", "Pipeline"},
+    }
+    for pk, fig in figs.items():
+        person = tree.get(pk)
+        owners = {pk}
+        if person.is_manager:
+            owners |= {u for u, r in roles.items() if r in below.get(person.role_id, set())}
+        for name, categories in cumulative.items():
+            expected = sum(
+                (
+                    d.amount
+                    for d in deals
+                    if d.owner_id in owners and d.forecast_category in categories
+                ),
+                Decimal(0),
+            )
+            assert fig.value[name] == expected, (person.name, name)
