@@ -64,8 +64,7 @@ def ensure_data(progress: bool) -> None:
 
     from tandem.access.models import User
     from tandem.cli import ensure_database
-    from tandem.demo import load_demo
-    from tandem.demo import records
+    from tandem.demo import load_demo, records
     from tandem.sales.models import Opportunity
 
     ensure_database()
@@ -73,7 +72,9 @@ def ensure_data(progress: bool) -> None:
     if Opportunity.objects.unrestricted().count() >= OPPORTUNITIES:
         return
     if User.objects.exists():
-        sys.exit("The benchmark database has data but not this benchmark's; point it at an empty one.")
+        sys.exit(
+            "The benchmark database has data but not this benchmark's; point it at an empty one."
+        )
     # The large demo, with the opportunities this benchmark needs (the loader reads SIZES).
     records.SIZES["large"] = dataclasses.replace(
         records.SIZES["large"], opportunities=OPPORTUNITIES, leads=LEADS
@@ -147,7 +148,6 @@ def raw_ms(sql: str, params, repeat: int) -> tuple[float, int]:
 
 
 def pipeline():
-    from tandem.reports import engine
     from tandem.reports.standard import standard_definitions
 
     d = next(x for x in standard_definitions() if x["key"] == "opportunity_pipeline")
@@ -182,7 +182,9 @@ def door_sql(email: str):
     rtype, definition = pipeline()
     p = engine.prepare(rtype, definition)
     ctx = engine.Context.current()
-    qs = engine.grouped_queryset(engine.base_queryset(p, fresh_user(email), ctx), p.groupings, p, ctx)
+    qs = engine.grouped_queryset(
+        engine.base_queryset(p, fresh_user(email), ctx), p.groupings, p, ctx
+    )
     return qs.query.sql_with_params()
 
 
@@ -214,10 +216,15 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--load-only", action="store_true", help="build the data and stop")
     parser.add_argument("--quiet", action="store_true", help="no progress bar while loading")
-    parser.add_argument("--export-seconds", type=float, default=20.0,
-                        help="stop the export after this long (once past 100,000 rows)")
     parser.add_argument(
-        "--cpu-time", action="store_true",
+        "--export-seconds",
+        type=float,
+        default=20.0,
+        help="stop the export after this long (once past 100,000 rows)",
+    )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
         help="measure process CPU time (SQLite only: PostgreSQL works in another process)",
     )
     args = parser.parse_args(argv)
@@ -237,8 +244,10 @@ def main(argv=None) -> int:
     print(f"Clock: {'process CPU time' if clock is time.process_time else 'wall clock'}")
     print(f"Opportunities: {Opportunity.objects.unrestricted().count():,}")
     floor, groups = raw_ms(floor_sql(), (), args.repeat)
-    print(f"\nFloor (raw SQL, stage x owner, count and sum, no access predicate): "
-          f"{floor:.1f} ms, {groups} groups\n")
+    print(
+        f"\nFloor (raw SQL, stage x owner, count and sum, no access predicate): "
+        f"{floor:.1f} ms, {groups} groups\n"
+    )
     header = f"{'persona':<22}{'groups':>7}{'open':>9}{'report ms':>11}{'ratio':>8}{'door sql ms':>13}  target"
     print(header)
     print("-" * len(header))
@@ -256,13 +265,17 @@ def main(argv=None) -> int:
         if connection.vendor == "sqlite":
             good = good and ms <= TARGET_MS
         ok = ok and good
-        print(f"{label:<22}{n:>7}{s['total']['count']:>9,}{ms:>11.1f}{ratio:>7.2f}x{door:>13.1f}"
-              f"  {'ok' if good else 'MISSES'}")
+        print(
+            f"{label:<22}{n:>7}{s['total']['count']:>9,}{ms:>11.1f}{ratio:>7.2f}x{door:>13.1f}"
+            f"  {'ok' if good else 'MISSES'}"
+        )
     rows, rate = export_rate(PERSONAS[0][1], args.export_seconds)
     export_ok = rate >= TARGET_EXPORT
     ok = ok and export_ok
-    print(f"\nCSV export as the administrator: {rows:,} rows at {rate:,.0f} rows/s  "
-          f"{'ok' if export_ok else 'MISSES'}")
+    print(
+        f"\nCSV export as the administrator: {rows:,} rows at {rate:,.0f} rows/s  "
+        f"{'ok' if export_ok else 'MISSES'}"
+    )
     print(
         "\nreport = prepare the saved definition and run it (door, groups, subtotals, total)"
         "\n         for a freshly loaded user; ratio to the raw SQL floor."

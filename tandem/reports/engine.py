@@ -85,7 +85,17 @@ AGGREGATES = {
     "blank_percent": gettext_lazy("Percent blank"),
 }
 # Aggregates whose subtotals and total can be rolled up from the finest groups (see summary()).
-ROLLUP = {"sum", "min", "max", "count", "true_count", "blank_count", "avg", "true_percent", "blank_percent"}
+ROLLUP = {
+    "sum",
+    "min",
+    "max",
+    "count",
+    "true_count",
+    "blank_count",
+    "avg",
+    "true_percent",
+    "blank_percent",
+}
 NUMERIC_TYPES = {"number", "currency", "percent"}
 DATE_TYPES = {"date", "datetime"}
 DATE_GROUPS = {
@@ -174,9 +184,13 @@ class Column:
     def blank_q(self) -> Q:
         """The rows where this column is blank (a hidden related record counts as blank)."""
         if self.spec.object_name == "user" and self.spec.name == "name":
-            q = Q(**{f"{self.prefix}last_name__isnull": True}) | Q(**{f"{self.prefix}last_name": ""})
+            q = Q(**{f"{self.prefix}last_name__isnull": True}) | Q(
+                **{f"{self.prefix}last_name": ""}
+            )
         else:
-            q = _prefix_q(condition_q(replace(self.spec, label=self.label), "is_blank", None), self.prefix)
+            q = _prefix_q(
+                condition_q(replace(self.spec, label=self.label), "is_blank", None), self.prefix
+            )
         return q | Q(**{self.guard: False}) if self.guard else q
 
 
@@ -470,9 +484,7 @@ def prepare(report_type: str | ReportType, definition: dict | None) -> Prepared:
                 % {"field": col.label if col else "—"}
             )
         elif agg in ("blank_count", "blank_percent", "unique") and col is None:
-            p.errors.append(
-                _("%(agg)s: choose the field to summarise.") % {"agg": AGGREGATES[agg]}
-            )
+            p.errors.append(_("%(agg)s: choose the field to summarise.") % {"agg": AGGREGATES[agg]})
         else:
             p.summaries.append((col, agg))
     try:
@@ -641,7 +653,9 @@ def _aggregates(p: Prepared, rollup: bool = False) -> dict:
             if agg.endswith("count") or rollup:
                 out[alias] = Count("pk", filter=q)
             else:
-                hit = Case(When(q, then=Value(100.0)), default=Value(0.0), output_field=FloatField())
+                hit = Case(
+                    When(q, then=Value(100.0)), default=Value(0.0), output_field=FloatField()
+                )
                 out[alias] = Avg(hit)
         elif agg == "avg" and rollup:
             out[alias] = Sum(col.number())
@@ -666,9 +680,7 @@ def _values(row: dict, p: Prepared, rollup: bool = False) -> dict:
     }
     if rollup:
         # Beside each summary, how many values an average divides by.
-        out["_n"] = [
-            row.get(f"s{i}_n", row["record_count"]) or 0 for i in range(len(p.summaries))
-        ]
+        out["_n"] = [row.get(f"s{i}_n", row["record_count"]) or 0 for i in range(len(p.summaries))]
     return out
 
 

@@ -11,7 +11,6 @@ from tandem.core import registry
 from tandem.reports.models import (
     FOLDER_VISIBILITY,
     PUBLIC,
-    RUN_AS_OWNER,
     CustomReportType,
     Report,
     ReportFolder,
@@ -27,8 +26,14 @@ class _Styled:
             w = f.widget
             if isinstance(w, forms.CheckboxSelectMultiple):
                 continue
-            cls = "form-select" if isinstance(w, (forms.Select, forms.SelectMultiple)) else "form-control"
-            w.attrs.setdefault("class", cls + " form-select-sm" if "select" in cls else cls + " form-control-sm")
+            cls = (
+                "form-select"
+                if isinstance(w, (forms.Select, forms.SelectMultiple))
+                else "form-control"
+            )
+            w.attrs.setdefault(
+                "class", cls + " form-select-sm" if "select" in cls else cls + " form-control-sm"
+            )
 
 
 class FolderForm(_Styled, forms.ModelForm):
@@ -81,7 +86,10 @@ class FolderForm(_Styled, forms.ModelForm):
         folder.shares.all().delete()
         if folder.visibility != "shared":
             return
-        rows = [folder.shares.model(folder=folder, kind="role", role=r) for r in self.cleaned_data["roles"]]
+        rows = [
+            folder.shares.model(folder=folder, kind="role", role=r)
+            for r in self.cleaned_data["roles"]
+        ]
         rows += [
             folder.shares.model(folder=folder, kind="role_subs", role=r)
             for r in self.cleaned_data["roles_and_subordinates"]
@@ -129,10 +137,14 @@ class ScheduleForm(_Styled, forms.ModelForm):
 
     def clean_recipients(self):
         users = list(self.cleaned_data["recipients"])
-        refused = [u for u in users if not Report.objects.for_user(u).filter(pk=self.report.pk).exists()]
+        refused = [
+            u for u in users if not Report.objects.for_user(u).filter(pk=self.report.pk).exists()
+        ]
         if refused:
             raise ValidationError(
-                _("Recipients: %(names)s cannot open this report; share its folder with them first.")
+                _(
+                    "Recipients: %(names)s cannot open this report; share its folder with them first."
+                )
                 % {"names": ", ".join(u.full_name for u in refused)}
             )
         return users
@@ -176,7 +188,11 @@ class CustomTypeForm(_Styled, forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["object_name"].disabled = True  # saved reports depend on it
-        obj = self.data.get("object_name") or self.initial.get("object_name") or self.instance.object_name
+        obj = (
+            self.data.get("object_name")
+            or self.initial.get("object_name")
+            or self.instance.object_name
+        )
         if self.instance.pk:
             obj = self.instance.object_name
         options = []

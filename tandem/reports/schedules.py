@@ -176,7 +176,11 @@ def _table(context) -> dict | None:
         return None
     if "summary" in result:
         s = result["summary"]
-        head = [" / ".join(c.label for c, _k in p.groupings), _("Record count"), *s["summary_labels"]]
+        head = [
+            " / ".join(c.label for c, _k in p.groupings),
+            _("Record count"),
+            *s["summary_labels"],
+        ]
         rows = []
         for g in s["groups"]:
             rows.append([g["labels"][0], g["count"], *map(_fmt, g["values"])])

@@ -6,8 +6,8 @@ exactly when its opportunity is); administrative sources (users, login history) 
 administrators only, which the report type enforces (ReportType.admin_only).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db.models import (
     CharField,
@@ -33,7 +33,10 @@ class DaysBetween(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template="(julianday(%(expressions)s))", arg_joiner=") - julianday("
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
         )
 
     def as_postgresql(self, compiler, connection, **extra):

@@ -24,7 +24,7 @@ def type_list(request):
     rows = []
     for row in CustomReportType.objects.all():
         obj = registry.find(row.object_name)
-        labels = dict((k, label) for k, label, _lk in lookup_options(row.object_name))
+        labels = {k: label for k, label, _lk in lookup_options(row.object_name)}
         rows.append(
             {
                 "row": row,
@@ -99,4 +99,3 @@ def type_delete(request, pk):
     return confirm_delete(
         request, row, reverse("reports:types"), consequences=consequences, breadcrumbs=_crumbs()
     )
-

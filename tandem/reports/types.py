@@ -52,7 +52,9 @@ class ReportType:
         """The lookup a column name starts with; the longest path wins."""
         best = None
         for lk in self.lookups:
-            if name.startswith(lk.field + "__") and (best is None or len(lk.field) > len(best.field)):
+            if name.startswith(lk.field + "__") and (
+                best is None or len(lk.field) > len(best.field)
+            ):
                 best = lk
         return best
 
@@ -188,9 +190,7 @@ def _joined() -> list[ReportType]:
             (Lookup("changed_by", "user", _("Changed by")),),
             source="stage_history",
         ),
-        ReportType(
-            "admin_users", str(_("Users")), "account", (), source="users", admin_only=True
-        ),
+        ReportType("admin_users", str(_("Users")), "account", (), source="users", admin_only=True),
         ReportType(
             "admin_login_history",
             str(_("Login History")),

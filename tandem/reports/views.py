@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.filters import OPERATORS
 from tandem.reports import engine
+from tandem.reports.charts import chart_data
 from tandem.reports.dates import TOKENS
 from tandem.reports.exports import csv_response, xlsx_response
-from tandem.reports.charts import chart_data
 from tandem.reports.models import (
     FOLDER_VISIBILITY,
     PRIVATE,
@@ -98,9 +98,7 @@ def home(request):
             "folder": folder,
             "types": types,
             "page_title": _("Reports"),
-            "visibilities": [
-                c for c in FOLDER_CHOICES if request.user.is_admin or c[0] != PUBLIC
-            ],
+            "visibilities": [c for c in FOLDER_CHOICES if request.user.is_admin or c[0] != PUBLIC],
         },
     )
 
@@ -121,7 +119,9 @@ def new_folder(request):
         messages.error(request, _("Folder name: this field is required."))
         return redirect("reports:home")
     visibility = request.POST.get("visibility")
-    if visibility not in dict(FOLDER_CHOICES) or (visibility == PUBLIC and not request.user.is_admin):
+    if visibility not in dict(FOLDER_CHOICES) or (
+        visibility == PUBLIC and not request.user.is_admin
+    ):
         visibility = PRIVATE
     folder = ReportFolder.objects.create(name=name, owner=request.user, visibility=visibility)
     if visibility == SHARED:

@@ -15,7 +15,6 @@ from tandem.reports import engine
 from tandem.reports.models import Report, ReportFolder, ReportFolderShare, ReportSchedule
 from tandem.reports.schedules import next_run_after, send_due_schedules
 from tandem.reports.standard import install_standard_reports
-from tests import factories as f
 
 UTC = datetime.UTC
 
@@ -24,7 +23,10 @@ UTC = datetime.UTC
 def folder_report(data):
     folder = ReportFolder.objects.create(name="Team", owner=data.admin, visibility="shared")
     report = Report.objects.create(
-        name="Team pipeline", report_type="opportunity", owner=data.admin, folder=folder,
+        name="Team pipeline",
+        report_type="opportunity",
+        owner=data.admin,
+        folder=folder,
         definition={"format": "tabular", "columns": ["name", "amount"]},
     )
     return folder, report
@@ -64,7 +66,10 @@ def test_folder_shared_with_a_group(data, folder_report):
 def test_folder_sharing_page(client, data):
     folder = ReportFolder.objects.create(name="Mine", owner=data.owner)
     report = Report.objects.create(
-        name="Shared one", report_type="opportunity", owner=data.owner, folder=folder,
+        name="Shared one",
+        report_type="opportunity",
+        owner=data.owner,
+        folder=folder,
         definition={"format": "tabular", "columns": ["name", "amount"]},
     )
     client.force_login(data.owner)
@@ -95,7 +100,9 @@ def make_schedule(report, recipients, **kw):
 
 
 def test_next_run_in_the_company_time_zone(db):
-    Company.objects.update_or_create(pk=Company.current().pk, defaults={"time_zone": "Europe/Paris"})
+    Company.objects.update_or_create(
+        pk=Company.current().pk, defaults={"time_zone": "Europe/Paris"}
+    )
     paris = zoneinfo.ZoneInfo("Europe/Paris")
     after = datetime.datetime(2026, 5, 15, 7, 30, tzinfo=paris)  # a Friday
     daily = ReportSchedule(frequency="daily", hour=8)
@@ -132,7 +139,10 @@ def test_due_schedule_is_sent_once_as_the_owner(data):
 
 def test_schedule_run_as_each_recipient(data):
     report = Report.objects.create(
-        name="Open deals", report_type="opportunity", owner=data.admin, visibility="public",
+        name="Open deals",
+        report_type="opportunity",
+        owner=data.admin,
+        visibility="public",
         definition={"format": "tabular", "columns": ["name", "amount"], "sort": "name"},
     )
     make_schedule(report, [data.owner, data.teammate], run_as="recipient")
@@ -148,7 +158,9 @@ def test_schedule_run_as_each_recipient(data):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_send_a_due_schedule_once(org):
     report = Report.objects.create(
-        name="Race", report_type="opportunity", owner=org.admin,
+        name="Race",
+        report_type="opportunity",
+        owner=org.admin,
         definition={"format": "tabular", "columns": ["name"]},
     )
     make_schedule(report, [org.admin])
@@ -173,15 +185,24 @@ def test_two_workers_send_a_due_schedule_once(org):
 
 def test_schedule_pages(client, data):
     report = Report.objects.create(
-        name="Mine", report_type="opportunity", owner=data.owner,
+        name="Mine",
+        report_type="opportunity",
+        owner=data.owner,
         definition={"format": "tabular", "columns": ["name"]},
     )
     client.force_login(data.owner)
     html = client.get(f"/reports/{report.pk}/").content.decode()
     assert 'id="report-schedules"' in html
     url = reverse("reports:schedule_new", args=[report.pk])
-    form = {"frequency": "weekly", "weekday": "2", "month_day": "1", "hour": "25",
-            "run_as": "owner", "recipients": [data.owner.pk], "is_active": "on"}
+    form = {
+        "frequency": "weekly",
+        "weekday": "2",
+        "month_day": "1",
+        "hour": "25",
+        "run_as": "owner",
+        "recipients": [data.owner.pk],
+        "is_active": "on",
+    }
     bad = client.post(url, form)
     assert bad.status_code == 400 and "Hour: enter a number from 0 to 23." in bad.content.decode()
     # The teammate cannot open a private report: refused as a recipient, by name.
@@ -207,20 +228,32 @@ def test_schedule_pages(client, data):
 
 def test_run_report_with_dashboard_filters_and_every_chart(data):
     report = Report.objects.create(
-        name="By stage", report_type="opportunity", owner=data.admin,
-        definition={"format": "summary", "groupings": [{"field": "stage"}],
-                    "summaries": [{"field": "amount", "agg": "sum"}], "chart": {"type": "bar"}},
+        name="By stage",
+        report_type="opportunity",
+        owner=data.admin,
+        definition={
+            "format": "summary",
+            "groupings": [{"field": "stage"}],
+            "summaries": [{"field": "amount", "agg": "sum"}],
+            "chart": {"type": "bar"},
+        },
     )
     out = engine.run_report(report, data.admin)
     assert out["chart"]["type"] == "bar"
-    assert dict(zip(out["chart"]["labels"], out["chart"]["datasets"][0]["data"]))["Prospecting"] == 1100
+    assert (
+        dict(zip(out["chart"]["labels"], out["chart"]["datasets"][0]["data"]))["Prospecting"]
+        == 1100
+    )
     extra = [{"field": "owner", "op": "equals", "value": str(data.teammate.pk)}]
     out = engine.run_report(report, data.admin, extra_filters=extra)
     assert out["result"]["summary"]["total"]["values"][0] == 2200
     # A rep's dashboard never counts what the rep cannot see, whatever the filters.
-    assert engine.run_report(report, data.owner, extra_filters=extra)["result"]["summary"][
-        "total"
-    ]["count"] == 0
+    assert (
+        engine.run_report(report, data.owner, extra_filters=extra)["result"]["summary"]["total"][
+            "count"
+        ]
+        == 0
+    )
     bad = engine.run_report(report, data.admin, [{"field": "amount", "op": "equals", "value": "x"}])
     assert bad["chart"] is None and "Amount" in bad["result"]["errors"][0]
     for kind in ("stacked_bar", "line", "donut", "funnel"):
@@ -228,7 +261,9 @@ def test_run_report_with_dashboard_filters_and_every_chart(data):
         assert engine.run_report(report, data.admin)["chart"]["type"] == kind
     report.definition["chart"] = {"type": "number"}
     assert engine.run_report(report, data.admin)["chart"] == {
-        "type": "number", "value": 2850.0, "label": "Sum: Amount"
+        "type": "number",
+        "value": 2850.0,
+        "label": "Sum: Amount",
     }
     report.definition["chart"] = {"type": "gauge", "target": "4000", "ranges": "1000,3000"}
     chart = engine.run_report(report, data.admin)["chart"]
@@ -237,10 +272,20 @@ def test_run_report_with_dashboard_filters_and_every_chart(data):
 
 def test_gauge_settings_errors_name_the_field(client, data):
     client.force_login(data.admin)
-    post = {"format": "summary", "group_0_field": "stage", "summary_0_agg": "sum",
-            "summary_0_field": "amount", "chart": "gauge", "chart_target": "lots"}
+    post = {
+        "format": "summary",
+        "group_0_field": "stage",
+        "summary_0_agg": "sum",
+        "summary_0_field": "amount",
+        "chart": "gauge",
+        "chart_target": "lots",
+    }
     html = client.post(reverse("reports:preview", args=["opportunity"]), post).content.decode()
-    assert "Gauge target: “lots” is not a number." in html.replace("&ldquo;", "“").replace("&rdquo;", "”") or "Gauge target" in html
+    assert (
+        "Gauge target: “lots” is not a number."
+        in html.replace("&ldquo;", "“").replace("&rdquo;", "”")
+        or "Gauge target" in html
+    )
     post.update(chart_target="5000", chart_ranges="4000,1000")
     html = client.post(reverse("reports:preview", args=["opportunity"]), post).content.decode()
     assert "Gauge ranges" in html

@@ -235,8 +235,17 @@ def test_deals_closed_lost_and_won_per_fiscal_quarter(data, reports):
 def test_average_deal_size_by_fiscal_quarter_february_start(data, reports):
     from tests.reports.conftest import opp
 
-    opp(data.owner, data.acme, "O5", "Closed Won", "100", datetime.date(2026, 2, 10), "Closed",
-        True, True)
+    opp(
+        data.owner,
+        data.acme,
+        "O5",
+        "Closed Won",
+        "100",
+        datetime.date(2026, 2, 10),
+        "Closed",
+        True,
+        True,
+    )
     p = prepared(reports["average_deal_size"])
 
     def by_key(user, ctx):
@@ -246,7 +255,10 @@ def test_average_deal_size_by_fiscal_quarter_february_start(data, reports):
 
     # February fiscal year: Feb-Apr holds O3 (300) and O5 (100); May-Jul holds T2 (500).
     assert by_key(data.admin, FEBRUARY) == (
-        {"2026-02-01": (2, Decimal(200), Decimal(400)), "2026-05-01": (1, Decimal(500), Decimal(500))},
+        {
+            "2026-02-01": (2, Decimal(200), Decimal(400)),
+            "2026-05-01": (1, Decimal(500), Decimal(500)),
+        },
         (3, Decimal(300), Decimal(900)),
     )
     # Calendar quarters: O3 and O5 in Q1, T2 in Q2.
@@ -264,7 +276,10 @@ def test_average_deal_size_by_fiscal_quarter_february_start(data, reports):
 def test_lead_conversion_per_manager(data, reports):
     p = prepared(reports["lead_conversion_by_manager"])
     result = summary(p, data.admin, APRIL)
-    got = {g["keys"][0]: (g["count"], g["values"][0], round(g["values"][1], 2)) for g in result["groups"]}
+    got = {
+        g["keys"][0]: (g["count"], g["values"][0], round(g["values"][1], 2))
+        for g in result["groups"]
+    }
     assert got == {data.owner.pk: (3, 1, 33.33), data.teammate.pk: (2, 1, 50.0)}
     assert result["total"]["count"] == 5 and result["total"]["values"][:1] == [2]
     assert round(result["total"]["values"][1], 2) == 40.0

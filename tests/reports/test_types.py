@@ -43,7 +43,11 @@ def test_tasks_with_related_records(data):
     from tandem.activities.models import Task
 
     Task.objects.create(
-        owner=data.owner, subject="Call", status="Open", priority="Normal", opportunity=data.o1,
+        owner=data.owner,
+        subject="Call",
+        status="Open",
+        priority="Normal",
+        opportunity=data.o1,
         account=data.acme,
     )
     cols = ["subject", "opportunity__name", "account__name", "owner__name"]
@@ -59,15 +63,26 @@ def test_stage_history_days_in_stage(data):
     type(data.o1).objects.unrestricted().filter(pk=data.o1.pk).update(
         created_at=now - datetime.timedelta(days=30)
     )
-    for old, new, days_ago in (("Prospecting", "Qualification", 20), ("Qualification", "Needs Analysis", 5)):
+    for old, new, days_ago in (
+        ("Prospecting", "Qualification", 20),
+        ("Qualification", "Needs Analysis", 5),
+    ):
         FieldHistory.objects.create(
-            object_name="opportunity", record_id=data.o1.pk, field_name="stage",
-            old_value=old, new_value=new, changed_at=now - datetime.timedelta(days=days_ago),
+            object_name="opportunity",
+            record_id=data.o1.pk,
+            field_name="stage",
+            old_value=old,
+            new_value=new,
+            changed_at=now - datetime.timedelta(days=days_ago),
             changed_by=data.owner,
         )
     FieldHistory.objects.create(
-        object_name="opportunity", record_id=data.t1.pk, field_name="stage",
-        old_value="Prospecting", new_value="Qualification", changed_at=now,
+        object_name="opportunity",
+        record_id=data.t1.pk,
+        field_name="stage",
+        old_value="Prospecting",
+        new_value="Qualification",
+        changed_at=now,
     )
     cols = ["opportunity_name", "old_value", "new_value", "days_in_stage", "changed_by"]
     got = run_rows("opportunity_stage_history", data.admin, cols, sort="opportunity_name")
@@ -79,8 +94,11 @@ def test_stage_history_days_in_stage(data):
     # Average time in each stage, grouped in the database; the rep never sees T1's change.
     p = prepare(
         "opportunity_stage_history",
-        {"format": "summary", "groupings": [{"field": "old_value"}],
-         "summaries": [{"field": "days_in_stage", "agg": "avg"}]},
+        {
+            "format": "summary",
+            "groupings": [{"field": "old_value"}],
+            "summaries": [{"field": "days_in_stage", "agg": "avg"}],
+        },
     )
     result = summary(p, data.owner, CTX)
     assert {g["labels"][0]: (g["count"], round(g["values"][0], 3)) for g in result["groups"]} == {
@@ -96,7 +114,10 @@ def test_admin_types_are_for_administrators_only(client, data):
     assert client.get("/reports/new/admin_users/").status_code == 404
     assert client.get("/reports/new/admin_login_history/").status_code == 404
     report = Report.objects.create(
-        name="Logins", report_type="admin_login_history", owner=data.admin, visibility="public",
+        name="Logins",
+        report_type="admin_login_history",
+        owner=data.admin,
+        visibility="public",
         definition={"format": "tabular", "columns": ["user", "login_at"]},
     )
     assert client.get(f"/reports/{report.pk}/").status_code == 404
@@ -116,10 +137,14 @@ def test_users_report_shows_last_login_and_role(data):
 
 
 def test_logins_are_recorded_successful_and_failed(client, data):
-    assert client.post(
-        reverse("login"), {"username": data.owner.email, "password": f.PASSWORD},
-        HTTP_USER_AGENT="TestBrowser/1.0",
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("login"),
+            {"username": data.owner.email, "password": f.PASSWORD},
+            HTTP_USER_AGENT="TestBrowser/1.0",
+        ).status_code
+        == 302
+    )
     client.logout()
     client.post(reverse("login"), {"username": data.owner.email, "password": "wrong"})
     client.post(reverse("login"), {"username": "nobody@example.com", "password": "wrong"})
@@ -131,8 +156,11 @@ def test_logins_are_recorded_successful_and_failed(client, data):
     assert data.owner.last_login is not None
     p = prepare(
         "admin_login_history",
-        {"format": "summary", "groupings": [{"field": "user__name"}],
-         "summaries": [{"field": "success", "agg": "true_count"}]},
+        {
+            "format": "summary",
+            "groupings": [{"field": "user__name"}],
+            "summaries": [{"field": "success", "agg": "true_count"}],
+        },
     )
     result = summary(p, data.admin, CTX)
     assert [(g["labels"][0], g["count"], g["values"][0]) for g in result["groups"]] == [
@@ -142,8 +170,12 @@ def test_logins_are_recorded_successful_and_failed(client, data):
 
 def test_custom_fields_appear_in_joined_types(data):
     CustomField.objects.create(object_name="account", name="tier", label="Tier", field_type="text")
-    names = {c.name for c in __import__("tandem.reports.engine", fromlist=["x"]).available_columns(
-        get_type("opportunity_contact_role"))}
+    names = {
+        c.name
+        for c in __import__("tandem.reports.engine", fromlist=["x"]).available_columns(
+            get_type("opportunity_contact_role")
+        )
+    }
     assert "opportunity__account__custom.tier" in names
 
 
@@ -175,7 +207,9 @@ def test_custom_report_type_in_setup(client, data, with_roles):
     assert "Deals and accounts" in client.get("/reports/new/").content.decode()
     assert client.get(reverse("reports:types")).status_code == 404
     report = Report.objects.create(
-        name="On custom", report_type=row.key, owner=data.owner,
+        name="On custom",
+        report_type=row.key,
+        owner=data.owner,
         definition={"format": "tabular", "columns": cols + ["gone_field"]},
     )
     html = client.get(f"/reports/{report.pk}/").content.decode()
@@ -197,21 +231,31 @@ def test_custom_type_refuses_a_lookup_the_object_does_not_have(client, data):
         {"label": "Bad", "object_name": "lead", "lookups": ["contact_roles"]},
     )
     assert response.status_code == 400
-    assert "Related objects" in response.content.decode() or "not one of" in response.content.decode()
+    assert (
+        "Related objects" in response.content.decode() or "not one of" in response.content.decode()
+    )
     assert not CustomReportType.objects.exists()
 
 
 def test_blank_count_per_owner(data):
     p = prepare(
         "lead",
-        {"format": "summary", "groupings": [{"field": "owner"}],
-         "summaries": [{"field": "lead_source", "agg": "blank_count"},
-                       {"field": "lead_source", "agg": "blank_percent"},
-                       {"field": "lead_source", "agg": "unique"}]},
+        {
+            "format": "summary",
+            "groupings": [{"field": "owner"}],
+            "summaries": [
+                {"field": "lead_source", "agg": "blank_count"},
+                {"field": "lead_source", "agg": "blank_percent"},
+                {"field": "lead_source", "agg": "unique"},
+            ],
+        },
     )
     assert p.runnable, p.errors
     result = summary(p, data.admin, CTX)
-    got = {g["keys"][0]: (g["count"], g["values"][0], round(g["values"][1], 2)) for g in result["groups"]}
+    got = {
+        g["keys"][0]: (g["count"], g["values"][0], round(g["values"][1], 2))
+        for g in result["groups"]
+    }
     assert got == {data.owner.pk: (3, 1, 33.33), data.teammate.pk: (2, 0, 0.0)}
     assert result["total"]["values"][0] == 1 and round(result["total"]["values"][1], 2) == 20.0
     # A rep's blank rate counts their own leads only.
@@ -221,8 +265,11 @@ def test_blank_count_per_owner(data):
 def test_average_rolls_up_like_the_database(data):
     p = prepare(
         "opportunity",
-        {"format": "summary", "groupings": [{"field": "owner"}, {"field": "stage"}],
-         "summaries": [{"field": "amount", "agg": "avg"}, {"field": "amount", "agg": "max"}]},
+        {
+            "format": "summary",
+            "groupings": [{"field": "owner"}, {"field": "stage"}],
+            "summaries": [{"field": "amount", "agg": "avg"}, {"field": "amount", "agg": "max"}],
+        },
     )
     result = summary(p, data.admin, CTX)
     owner = next(g for g in result["groups"] if g["keys"][0] == data.owner.pk)

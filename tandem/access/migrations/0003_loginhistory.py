@@ -7,27 +7,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('access', '0002_initial'),
+        ("access", "0002_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginHistory',
+            name="LoginHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('login_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='login time')),
-                ('success', models.BooleanField(default=True, verbose_name='success')),
-                ('source_ip', models.CharField(blank=True, max_length=45, verbose_name='source IP')),
-                ('user_agent', models.CharField(blank=True, max_length=255, verbose_name='browser')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "login_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="login time"
+                    ),
+                ),
+                ("success", models.BooleanField(default=True, verbose_name="success")),
+                (
+                    "source_ip",
+                    models.CharField(blank=True, max_length=45, verbose_name="source IP"),
+                ),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=255, verbose_name="browser"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'login history',
-                'verbose_name_plural': 'login history',
-                'ordering': ['-login_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-login_at'], name='access_logi_user_id_f51cad_idx'), models.Index(fields=['login_at'], name='access_logi_login_a_bf2124_idx')],
+                "verbose_name": "login history",
+                "verbose_name_plural": "login history",
+                "ordering": ["-login_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-login_at"], name="access_logi_user_id_f51cad_idx"
+                    ),
+                    models.Index(fields=["login_at"], name="access_logi_login_a_bf2124_idx"),
+                ],
             },
         ),
     ]
