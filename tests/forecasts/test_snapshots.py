@@ -110,7 +110,7 @@ def test_accuracy_is_registered_for_dashboards():
     assert source is not None and source.fn is accuracy_source
 
 
-def test_demo_quotas(db):
+def test_demo_quotas(client, db):
     from tandem.access.models import User
     from tandem.demo import load_demo
     from tandem.forecasts.demo import install_demo_quotas
@@ -131,3 +131,12 @@ def test_demo_quotas(db):
     Quota.objects.filter(user=rep).update(amount=1)
     assert install_demo_quotas() == 0  # idempotent, and edits are kept
     assert set(Quota.objects.filter(user=rep).values_list("amount", flat=True)) == {1}
+
+    # The demo's people open Forecasts: the manager sees their reps with quota and attainment.
+    manager = User.objects.get(email="sales.manager@tandem.demo")
+    client.force_login(manager)
+    html = client.get(reverse("forecasts:index")).content.decode()
+    assert "Sam Taylor" in html and " %</td>" in html
+    client.force_login(User.objects.get(email="admin@tandem.demo"))
+    html = client.get(reverse("forecasts:index")).content.decode()
+    assert "Catherine Reyes" in html and "VP Sales" in html  # the top of the hierarchy
