@@ -67,6 +67,11 @@ def test_build_a_report_add_it_to_a_dashboard_and_arrange_it(browse, org):
         second, target_position={"x": box["width"] - 10, "y": box["height"] / 2}
     )
     expect(tiles.nth(1)).to_have_attribute("data-id", chart_id)
+    # The arrow buttons do the same from the keyboard.
+    tiles.nth(1).get_by_role("button", name="Move Pipeline by stage earlier").press("Enter")
+    expect(tiles.nth(0)).to_have_attribute("data-id", chart_id)
+    tiles.nth(0).get_by_role("button", name="Move Pipeline by stage later").press("Enter")
+    expect(tiles.nth(1)).to_have_attribute("data-id", chart_id)
     page.locator("#save-layout").click()
     expect(page.get_by_text("Layout saved.")).to_be_visible()
     board = Dashboard.objects.get(title="Team pipeline")
