@@ -169,8 +169,15 @@ def direct_filter(obj: registry.ObjectDef, p: Principals, action: str) -> Q | No
     return any_of(_owned_by_me_or_below(p) + _direct_grants(obj, p, action))
 
 
-def _users_below(p: Principals):
-    return User.objects.filter(role_id__in=p.below_role_ids).values("pk")
+def _in(values) -> str:
+    return "(" + ", ".join(["%s"] * len(values)) + ")"
+
+
+# The share and hierarchy sub-queries are written as SQL: they are built on every request
+# for every list, and the ORM spends more time composing them than the database running them.
+def _users_below(p: Principals) -> RawSQL:
+    below = sorted(p.below_role_ids)
+    return RawSQL(f"SELECT id FROM {User._meta.db_table} WHERE role_id IN {_in(below)}", below)
 
 
 def _owned_by_me_or_below(p: Principals) -> list[Q]:
@@ -199,22 +206,37 @@ def _direct_grants(obj: registry.ObjectDef, p: Principals, action: str) -> list[
     return branches
 
 
-def _manual_shares(obj: registry.ObjectDef, p: Principals, action: str):
-    target = Q(target_kind=TARGET_USER, target_id=p.user_id)
+def _manual_shares(obj: registry.ObjectDef, p: Principals, action: str) -> RawSQL:
+    """The ids of records shared by hand with me, my subordinates, my roles or my groups."""
+    targets = ["(target_kind = %s AND target_id = %s)"]
+    params: list = [TARGET_USER, p.user_id]
     if p.below_role_ids:
-        target |= Q(target_kind=TARGET_USER, target_id__in=_users_below(p))
-    if p.subtree_role_ids:
-        target |= Q(target_kind=TARGET_ROLE, target_id__in=sorted(p.subtree_role_ids))
-        target |= Q(
-            target_kind=TARGET_ROLE_SUBS,
-            target_id__in=sorted(p.subtree_role_ids | p.subs_ancestor_role_ids),
+        below = sorted(p.below_role_ids)
+        targets.append(
+            f"(target_kind = %s AND target_id IN (SELECT id FROM {User._meta.db_table}"
+            f" WHERE role_id IN {_in(below)}))"
         )
+        params += [TARGET_USER, *below]
+    if p.subtree_role_ids:
+        subtree = sorted(p.subtree_role_ids)
+        targets.append(f"(target_kind = %s AND target_id IN {_in(subtree)})")
+        params += [TARGET_ROLE, *subtree]
+        subs = sorted(p.subtree_role_ids | p.subs_ancestor_role_ids)
+        targets.append(f"(target_kind = %s AND target_id IN {_in(subs)})")
+        params += [TARGET_ROLE_SUBS, *subs]
     if p.group_ids:
-        target |= Q(target_kind=TARGET_GROUP, target_id__in=sorted(p.group_ids))
-    shares = RecordShare.objects.filter(target, object_name=obj.name)
+        groups = sorted(p.group_ids)
+        targets.append(f"(target_kind = %s AND target_id IN {_in(groups)})")
+        params += [TARGET_GROUP, *groups]
+    sql = (
+        f"SELECT record_id FROM {RecordShare._meta.db_table} WHERE object_name = %s"
+        f" AND ({' OR '.join(targets)})"
+    )
+    params.insert(0, obj.name)
     if action == "edit":
-        shares = shares.filter(access_level=READ_WRITE)
-    return shares.values("record_id")
+        sql += " AND access_level = %s"
+        params.append(READ_WRITE)
+    return RawSQL(sql, params)
 
 
 def rule_filter(obj: registry.ObjectDef, rule: SharingRule) -> Q:

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tandem.core import registry
 from tandem.core.fields import FieldSpec, get_field
@@ -185,6 +185,21 @@ def condition_q(spec: FieldSpec, op: str, raw, ctx: DateContext | None = None) -
     return Q(**{f"{path}__{lookup}": value})
 
 
+_STANDARD_SPECS: dict = {}
+
+
+def _field(obj: registry.ObjectDef, name: str) -> FieldSpec | None:
+    """get_field, remembering standard fields: sharing rule criteria are turned into
+    conditions on every request, and standard fields only change with the code (the label
+    with the language). Custom fields are read afresh, as they can be deleted any time."""
+    if name.startswith(("custom.", "custom__")):
+        return get_field(obj, name)
+    key = (obj.name, name, get_language())
+    if key not in _STANDARD_SPECS:
+        _STANDARD_SPECS[key] = get_field(obj, name)
+    return _STANDARD_SPECS[key]
+
+
 def conditions_q(
     obj: registry.ObjectDef,
     conditions: list[dict],
@@ -194,7 +209,7 @@ def conditions_q(
     """AND or OR of conditions like {"field": "status", "op": "equals", "value": "Open"}."""
     result = None
     for cond in conditions:
-        spec = get_field(obj, str(cond.get("field", "")))
+        spec = _field(obj, str(cond.get("field", "")))
         if spec is None:
             raise ValidationError(_("Unknown field “%(field)s”.") % {"field": cond.get("field")})
         q = condition_q(spec, str(cond.get("op", "equals")), cond.get("value"), ctx)
