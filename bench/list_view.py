@@ -15,8 +15,9 @@ a marketing user who sees leads only through a criteria sharing rule) it measure
 - query: what the door costs a request (resolve the user's principals, evaluate the page
   through the ORM), against the same ORM query with no access predicate;
 - page: GET /leads/ through Django's test client (middleware, door, query, template).
-Each figure is the median of --repeat runs after warm-up. The query plan is printed for a
-persona that misses the target (or for all with --explain).
+Each figure is the median of --repeat runs after warm-up; each persona's figures and their
+floors are timed alternately, so the machine's load weighs on both alike. The query plan is
+printed for a persona that misses the target (or for all with --explain).
 """
 
 from __future__ import annotations
@@ -177,18 +178,35 @@ def machine() -> str:
     )
 
 
-def raw_ms(sql: str, params, repeat: int) -> float:
+def run_raw(sql: str, params):
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def raw_ms(sql: str, params, repeat: int) -> float:
+    return median_ms(lambda: run_raw(sql, params), repeat)
+
+
+def paired_ms(measured, floor, repeat: int, warmup: int = 3) -> tuple[float, float]:
+    """Medians of `measured()` and `floor()` timed alternately, so that a change in the
+    machine's load during the run weighs on both alike. Each returns its own elapsed ms."""
+    pairs = [(measured(), floor()) for _ in range(warmup + repeat)][warmup:]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+
+def timed(fn):
     def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        started = clock()
+        fn()
+        return (clock() - started) * 1000
 
-    return median_ms(run, repeat)
+    return run
 
 
-def request_query_ms(email: str, repeat: int, warmup: int = 3) -> float:
+def request_query(email: str):
     """What the door adds to a request: resolve what it needs of the user, then run the page.
 
     The user row itself is loaded before the clock starts: the session middleware loads it
@@ -196,19 +214,21 @@ def request_query_ms(email: str, repeat: int, warmup: int = 3) -> float:
     The page resolves the user's principals itself (roles, groups, defaults), unless the
     profile's View All / Modify All makes them irrelevant.
     """
-    times = []
-    for i in range(warmup + repeat):
+
+    def run():
         user = fresh_user(email)
         started = clock()
         list(page_query(user))
-        if i >= warmup:
-            times.append((clock() - started) * 1000)
-    return statistics.median(times)
+        return (clock() - started) * 1000
+
+    return run
 
 
-def measure(label: str, email: str, floors: dict, args) -> bool:
+def measure(label: str, email: str, args) -> bool:
     from django.db import connection
     from django.test import Client
+
+    from tandem.sales.models import Lead
 
     user = fresh_user(email)
     qs = page_query(user)
@@ -217,22 +237,28 @@ def measure(label: str, email: str, floors: dict, args) -> bool:
     if page != [r.pk for r in plain_query(fresh_user(email))]:
         sys.exit(f"{label}: the list's page differs from visible_to()'s; the numbers would lie")
     sql, params = qs.query.sql_with_params()
-    sql_ms = raw_ms(sql, params, args.repeat)
-    query_ms = request_query_ms(email, args.repeat)
+    floor = floor_sql()
+    sql_ms, sql_floor = paired_ms(
+        timed(lambda: run_raw(sql, params)), timed(lambda: run_raw(floor, ())), args.repeat
+    )
+    floor_qs = Lead.objects.unrestricted().order_by("-created_at", "-id")[:50]
+    query_ms, orm_floor = paired_ms(
+        request_query(email), timed(lambda: list(floor_qs.all())), args.repeat
+    )
     client = Client()
     client.force_login(user)
     page_ms = float("nan")
     if client.get("/leads/").status_code == 200:
         page_ms = median_ms(lambda: client.get("/leads/"), max(5, args.repeat // 3))
-    sql_ratio = sql_ms / floors["sql"]
-    query_ratio = query_ms / floors["orm"]
+    sql_ratio = sql_ms / sql_floor
+    query_ratio = query_ms / orm_floor
     ok = sql_ratio <= TARGET_RATIO and query_ratio <= TARGET_RATIO
     if connection.vendor == "sqlite":
         ok = ok and query_ms <= TARGET_MS
     verdict = "ok" if ok else "MISSES"
     print(
-        f"{label:<22}{rows:>5}{sql_ms:>9.2f}{sql_ratio:>7.2f}x{query_ms:>10.2f}"
-        f"{query_ratio:>7.2f}x{page_ms:>9.1f}  {verdict}"
+        f"{label:<22}{rows:>5}{sql_ms:>8.2f}{sql_floor:>7.2f}{sql_ratio:>7.2f}x"
+        f"{query_ms:>9.2f}{orm_floor:>7.2f}{query_ratio:>7.2f}x{page_ms:>9.1f}  {verdict}"
     )
     if args.explain or not ok:
         print(f"  plan for {label}:\n{explain(qs)}")
@@ -261,31 +287,22 @@ def main(argv=None) -> int:
     ensure_data(progress=not args.quiet)
     ensure_sharing_rule()
 
-    from tandem.sales.models import Lead
 
     print(f"Machine: {machine()}")
     print(f"Clock: {'process CPU time' if clock is time.process_time else 'wall clock'}")
-    floor_qs = Lead.objects.unrestricted().order_by("-created_at", "-id")[:50]
-    floors = {
-        "sql": raw_ms(floor_sql(), (), args.repeat),
-        "orm": median_ms(lambda: list(floor_qs.all()), args.repeat),
-    }
-    print(
-        f"\nFloors, 50 newest leads with no access predicate: raw SQL {floors['sql']:.2f} ms, "
-        f"same query through the ORM {floors['orm']:.2f} ms\n"
-    )
     header = (
-        f"{'persona':<22}{'rows':>5}{'sql ms':>9}{'ratio':>8}{'query ms':>10}{'ratio':>8}"
-        f"{'page ms':>9}  target"
+        f"{'persona':<22}{'rows':>5}{'sql ms':>8}{'floor':>7}{'ratio':>8}"
+        f"{'query ms':>9}{'floor':>7}{'ratio':>8}{'page ms':>9}  target"
     )
+    print()
     print(header)
     print("-" * len(header))
-    results = [measure(label, email, floors, args) for label, email in PERSONAS]
+    results = [measure(label, email, args) for label, email in PERSONAS]
     print(
         "\nsql   = the list's SQL for the page (door branches top-50 each, merged), executed raw;"
-        " ratio to the raw SQL floor."
-        "\nquery = resolve the user's principals, evaluate that page through the ORM"
-        "; ratio to the ORM floor."
+        "\n        floor = the 50 newest leads with no access predicate, raw, timed alternately."
+        "\nquery = resolve the user's principals, evaluate that page through the ORM;"
+        "\n        floor = the same ORM query with no access predicate, timed alternately."
         "\npage  = GET /leads/ through Django's test client (middleware, door, template)."
         f"\ntarget: both ratios <= {TARGET_RATIO}x and query < {TARGET_MS:.0f} ms on SQLite."
     )
