@@ -255,7 +255,7 @@ def _dashboards(active_users: int) -> list[dict]:
         sales.append(
             c(
                 source="forecast_accuracy",
-                chart="line",
+                chart="bar",
                 title=_("Forecast Accuracy"),
                 footer=_("Forecast at quarter start vs. closed."),
             )
