@@ -87,6 +87,7 @@ def test_admin_writes_a_template_with_the_merge_field_picker(browse, org):
     subject.press("End")
     picker = page.locator('select[data-picker="contact"]')
     expect(picker).to_be_visible()
+    expect(page.locator('select[data-picker="lead"]')).to_be_hidden()
     picker.select_option("Contact.Account.Name")
     picker.locator("xpath=following-sibling::button").click()
     expect(subject).to_have_value("Welcome {{Contact.Account.Name}}")
