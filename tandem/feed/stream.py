@@ -22,6 +22,7 @@ from tandem.feed.models import Follow, Mention, Post
 
 PAGE_SIZE = 15
 CHANGE, POST = 0, 1  # ranks that order a change and a post made in the same microsecond
+SAME_SAVE = datetime.timedelta(seconds=2)
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Item:
     record_id: int
     post: Post | None = None
     change: FieldHistory | None = None
-    field_label: str = ""
+    changes: list = field(default_factory=list)  # FieldHistory rows saved together, oldest first
     record_label: str = ""
     record_url: str = ""
     icon: str = ""
@@ -114,16 +115,39 @@ def _merge(posts, changes, cursor, limit: int) -> FeedPage:
             Prefetch("mentions", queryset=Mention.objects.select_related("user")),
             _comments(),
         )
-    _label_changes([i for i in items if i.change is not None])
-    return FeedPage(items, items[-1].cursor if more and items else None)
+    _label_changes([i.change for i in items if i.change is not None])
+    next_cursor = items[-1].cursor if more and items else None
+    return FeedPage(_group_changes(items), next_cursor)
 
 
-def _label_changes(items: list[Item]) -> None:
+def _group_changes(items: list[Item]) -> list[Item]:
+    """One line for the fields a person changed in one save ("changed Stage …; Probability …")."""
+    out: list[Item] = []
+    for item in items:
+        last = out[-1] if out else None
+        if (
+            item.change is not None
+            and last is not None
+            and last.change is not None
+            and "created" not in (item.change.field_name, last.change.field_name)
+            and (last.object_name, last.record_id) == (item.object_name, item.record_id)
+            and last.change.changed_by_id == item.change.changed_by_id
+            and abs(last.when - item.when) < SAME_SAVE
+        ):
+            last.changes.insert(0, item.change)
+            continue
+        if item.change is not None:
+            item.changes = [item.change]
+        out.append(item)
+    return out
+
+
+def _label_changes(changes: list[FieldHistory]) -> None:
     """Field labels for changes: standard ones from the model, custom ones in one query."""
     custom_names = {
-        (i.object_name, i.change.field_name[len(CUSTOM_PREFIX) :])
-        for i in items
-        if i.change.field_name.startswith(CUSTOM_PREFIX)
+        (c.object_name, c.field_name[len(CUSTOM_PREFIX) :])
+        for c in changes
+        if c.field_name.startswith(CUSTOM_PREFIX)
     }
     custom = {}
     if custom_names:
@@ -131,17 +155,17 @@ def _label_changes(items: list[Item]) -> None:
             object_name__in={o for o, _n in custom_names}, name__in={n for _o, n in custom_names}
         )
         custom = {(r.object_name, r.name): r.label for r in rows}
-    for item in items:
-        name = item.change.field_name
+    for change in changes:
+        name = change.field_name
         if name.startswith(CUSTOM_PREFIX):
             short = name[len(CUSTOM_PREFIX) :]
-            item.field_label = custom.get((item.object_name, short), short)
+            change.field_label = custom.get((change.object_name, short), short)
             continue
-        obj_def = registry.find(item.object_name)
+        obj_def = registry.find(change.object_name)
         try:
-            item.field_label = str(obj_def.model._meta.get_field(name).verbose_name).capitalize()
-        except Exception:  # a field removed since the change was recorded
-            item.field_label = name.replace("_", " ").capitalize()
+            change.field_label = str(obj_def.model._meta.get_field(name).verbose_name).capitalize()
+        except Exception:  # an object or field removed since the change was recorded
+            change.field_label = name.replace("_", " ").capitalize()
 
 
 def record_feed(obj_def, record, cursor=None, limit: int = PAGE_SIZE) -> FeedPage:

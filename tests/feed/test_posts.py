@@ -71,7 +71,11 @@ def test_tracked_field_change_appears_as_a_feed_item(client, deal):
     update_record(fresh(deal.org.owner), deal.opp, {"stage": "Negotiation/Review"})
     client.force_login(deal.org.manager)
     page = _panel(client, deal.opp)
-    assert "<strong>Sam Taylor</strong> changed <strong>Stage</strong> from Prospecting to Negotiation/Review." in page
+    # The fields changed in one save are one line, in the order they are tracked.
+    assert (
+        "<strong>Sam Taylor</strong> changed <strong>Stage</strong> from Prospecting to Negotiation/Review; "
+        "<strong>Probability (%)</strong> from — to 90; <strong>Forecast category</strong> from — to Commit."
+    ) in page
 
 
 def test_posts_and_changes_are_merged_newest_first(client, deal):
