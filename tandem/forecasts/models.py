@@ -47,15 +47,15 @@ class Quota(models.Model):
     updated_at = models.DateTimeField(_("modified"), auto_now=True)
 
     class Meta:
-        ordering = ["period_start", "user_id"]
+        ordering = ("period_start", "user_id")
         verbose_name = _("quota")
         verbose_name_plural = _("quotas")
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["user", "period_kind", "period_start"], name="forecast_quota_per_period"
-            )
-        ]
-        indexes = [models.Index(fields=["period_kind", "period_start"])]
+            ),
+        )
+        indexes = (models.Index(fields=["period_kind", "period_start"]),)
 
     def __str__(self):
         return f"{self.user} {self.period_kind} {self.period_start}: {self.amount}"
@@ -92,10 +92,10 @@ class ForecastAdjustment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ("-created_at", "-id")
         verbose_name = _("forecast adjustment")
         verbose_name_plural = _("forecast adjustments")
-        indexes = [models.Index(fields=["period_kind", "period_start", "user", "category"])]
+        indexes = (models.Index(fields=["period_kind", "period_start", "user", "category"]),)
 
     def __str__(self):
         return f"{self.user} {self.category} {self.period_start}: {self.amount}"
@@ -120,16 +120,16 @@ class ForecastSnapshot(models.Model):
     taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
 
     class Meta:
-        ordering = ["period_start", "user_id"]
+        ordering = ("period_start", "user_id")
         verbose_name = _("forecast snapshot")
         verbose_name_plural = _("forecast snapshots")
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["user", "period_kind", "period_start"],
                 name="forecast_snapshot_per_period",
-            )
-        ]
-        indexes = [models.Index(fields=["period_kind", "period_start"])]
+            ),
+        )
+        indexes = (models.Index(fields=["period_kind", "period_start"]),)
 
     def __str__(self):
         return f"{self.user} {self.period_kind} {self.period_start}"
