@@ -101,7 +101,10 @@ class _Worker:
         while not self.stopping.is_set():
             code = self.process.poll()
             if code is not None and not self.stopping.is_set():
-                print(f"tandem: the worker exited ({code}); restarting in {delay:.0f}s", file=sys.stderr)
+                print(
+                    f"tandem: the worker exited ({code}); restarting in {delay:.0f}s",
+                    file=sys.stderr,
+                )
                 if self.stopping.wait(delay):
                     return
                 delay = min(delay * 2, 60)
@@ -159,23 +162,26 @@ SWEEP_SECONDS = 60
 
 
 def _start_sweeps() -> None:
-    """Once a minute: send due reminders and retry failed emails (both claim rows atomically,
-    so several workers never send twice and a restart loses nothing)."""
+    """Once a minute: send due reminders, retry failed emails, email scheduled reports and
+    take forecast snapshots at a period's start. Each claims its rows atomically, so several
+    workers never act twice and a restart loses nothing; one failing never stops the others."""
 
     def loop():
         from django.db import close_old_connections
 
         from tandem.calendar_app.reminders import send_due_reminders
+        from tandem.forecasts.snapshots import snapshot_due
         from tandem.messaging.delivery import retry_due
+        from tandem.reports.schedules import send_due_schedules
 
         while True:
-            try:
-                send_due_reminders()
-                retry_due()
-            except Exception as exc:  # keep sweeping; the next minute may succeed
-                print(f"tandem: sweep failed: {exc!r}", file=sys.stderr, flush=True)
-            finally:
-                close_old_connections()
+            for sweep in (send_due_reminders, retry_due, send_due_schedules, snapshot_due):
+                try:
+                    sweep()
+                except Exception as exc:  # noqa: BLE001 - keep sweeping; the next minute may succeed
+                    print(f"tandem: {sweep.__name__} failed: {exc!r}", file=sys.stderr, flush=True)
+                finally:
+                    close_old_connections()
             time.sleep(SWEEP_SECONDS)
 
     threading.Thread(target=loop, name="tandem-sweeps", daemon=True).start()
@@ -229,7 +235,9 @@ def cmd_demo(args) -> int:
         )
     started = time.monotonic()
     load_demo(args.size, progress=not args.quiet)
-    print(f"Loaded the {args.size} demo in {time.monotonic() - started:.1f}s ({_database_label()}).")
+    print(
+        f"Loaded the {args.size} demo in {time.monotonic() - started:.1f}s ({_database_label()})."
+    )
     print_logins()
     return 0
 
@@ -274,7 +282,10 @@ def cmd_createadmin(args) -> int:
         raise CommandError("Password rejected: " + " ".join(exc.messages)) from None
     with transaction.atomic():
         User.objects.create_user(
-            email, password=args.password, first_name=args.first_name, last_name=last_name,
+            email,
+            password=args.password,
+            first_name=args.first_name,
+            last_name=last_name,
             profile=profile,
         )
     print(f"Created administrator {email} (profile System Administrator).")
@@ -286,7 +297,9 @@ def cmd_token(args) -> int:
     require_migrated()
     user = _find_user(args.email)
     if not user.is_active:
-        raise CommandError(f"The user {user.email} is inactive; activate them before issuing a token.")
+        raise CommandError(
+            f"The user {user.email} is inactive; activate them before issuing a token."
+        )
     try:
         from tandem.api.tokens import issue_token
     except ImportError as exc:

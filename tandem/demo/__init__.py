@@ -13,8 +13,8 @@ import random
 from django.db import transaction
 
 from tandem.activities.models import Event, Note, Task
-from tandem.demo.features import switch_on_features
 from tandem.demo.company import DEMO_PASSWORD, LOGINS, build_org, partner_logins
+from tandem.demo.features import finish_features, switch_on_features
 from tandem.demo.pools import make_pools
 from tandem.demo.records import SIZES, RecordGenerator
 from tandem.demo.writer import finish, indexes_deferred, tune_for_bulk_load
@@ -25,8 +25,13 @@ BIG_TABLES = [Account, Contact, Lead, Opportunity, Task, Event, Note]
 __all__ = ["DEMO_PASSWORD", "LOGINS", "SIZES", "demo_logins", "load_demo", "print_logins"]
 
 
-def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
-              today: datetime.date | None = None) -> dict[str, int]:
+def load_demo(
+    size: str = "small",
+    progress: bool = True,
+    *,
+    seed: int = SEED,
+    today: datetime.date | None = None,
+) -> dict[str, int]:
     """Load the demo company into the current database; returns row counts per table."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, not {size!r}")
@@ -42,8 +47,15 @@ def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
     with transaction.atomic():
         org = build_org(size, rng, pools, anchor)
         switch_on_features(org)
-    bar = tqdm(total=counts.total, disable=not progress, unit=" rows", unit_scale=True,
-               desc=f"Loading the {size} demo", smoothing=0.05, mininterval=0.5)
+    bar = tqdm(
+        total=counts.total,
+        disable=not progress,
+        unit=" rows",
+        unit_scale=True,
+        desc=f"Loading the {size} demo",
+        smoothing=0.05,
+        mininterval=0.5,
+    )
     generator = RecordGenerator(counts, org, pools, rng, anchor, bar.update)
     say = print if progress else (lambda *a, **k: None)
     if size == "small":
@@ -57,6 +69,9 @@ def load_demo(size: str = "small", progress: bool = True, *, seed: int = SEED,
             say("Building indexes...", flush=True)
     say("Refreshing planner statistics...", flush=True)
     finish(generator.written)
+    say("Quotas, dashboards and sign-in history...", flush=True)
+    with transaction.atomic():
+        finish_features(org, rng, anchor)
     return {
         "users": len(org.users),
         "partner_accounts": len(org.partner_account_ids),
@@ -80,8 +95,9 @@ def print_logins(only_existing: bool = False) -> None:
     if only_existing:
         from tandem.access.models import User
 
-        present = set(User.objects.filter(email__in=[e for _, e, _ in logins])
-                      .values_list("email", flat=True))
+        present = set(
+            User.objects.filter(email__in=[e for _, e, _ in logins]).values_list("email", flat=True)
+        )
         logins = [row for row in logins if row[1] in present]
         if not logins:
             return

@@ -2,14 +2,26 @@
 
 Partner management is on, the standard reports are installed, new leads go through an
 assignment rule (partner referrals to the partner queue, the rest round-robin across the
-sales reps), and the first partner has claim limits.
+sales reps), and the first partner has claim limits. Once the records are in,
+`finish_features` adds what is computed from them: quotas and a forecast snapshot, the
+ready-made dashboards, and eight weeks of sign-ins so the Adoption dashboard has a story.
 """
+
+import datetime
+import random
 
 from django.utils import timezone
 
-from tandem.access.models import User
-from tandem.assignment.models import AssignmentRule, AssignmentRuleEntry, RoundRobinGroup, RoundRobinMember
+from tandem.access.models import LoginHistory, User
+from tandem.assignment.models import (
+    AssignmentRule,
+    AssignmentRuleEntry,
+    RoundRobinGroup,
+    RoundRobinMember,
+)
 from tandem.core.models import Company
+from tandem.dashboards.demo import install_demo_dashboards
+from tandem.forecasts.demo import install_demo_quotas
 from tandem.partners.models import ClaimLimit, PartnerProgram
 from tandem.reports.standard import install_standard_reports
 
@@ -21,18 +33,24 @@ def switch_on_features(org) -> None:
     program.save()
 
     reps = list(
-        User.objects.filter(is_active=True, is_external=False, role__name__startswith="Sales Rep")
-        .order_by("pk")[:6]
+        User.objects.filter(
+            is_active=True, is_external=False, role__name__startswith="Sales Rep"
+        ).order_by("pk")[:6]
     )
     company = Company.current()
     company.default_lead_owner = User.objects.filter(email__startswith="sales.manager@").first()
     company.save()
 
-    group = RoundRobinGroup.objects.create(name="Sales reps", description="New direct leads, evenly")
-    RoundRobinMember.objects.bulk_create(
-        RoundRobinMember(group=group, user=rep, weight=1, sort_order=i) for i, rep in enumerate(reps)
+    group = RoundRobinGroup.objects.create(
+        name="Sales reps", description="New direct leads, evenly"
     )
-    rule = AssignmentRule.objects.create(object_name="lead", name="Standard lead routing", is_active=True)
+    RoundRobinMember.objects.bulk_create(
+        RoundRobinMember(group=group, user=rep, weight=1, sort_order=i)
+        for i, rep in enumerate(reps)
+    )
+    rule = AssignmentRule.objects.create(
+        object_name="lead", name="Standard lead routing", is_active=True
+    )
     if org.queue is not None:
         AssignmentRuleEntry.objects.create(
             rule=rule,
@@ -54,3 +72,45 @@ def switch_on_features(org) -> None:
             partner_account_id=org.partner_account_ids[0], max_open_leads=40, max_accepts_per_day=10
         )
     install_standard_reports(owner=admin)
+
+
+def finish_features(org, rng: random.Random, anchor: datetime.datetime) -> None:
+    admin = User.objects.get(pk=org.admin_id)
+    install_demo_quotas()
+    install_demo_dashboards(owner=admin)
+    record_sign_ins(rng, anchor)
+
+
+def record_sign_ins(rng: random.Random, anchor: datetime.datetime, weeks: int = 8) -> None:
+    """Weekday sign-ins over the last `weeks` weeks: most people daily, some rarely, a few
+    never (they show on the Adoption dashboard as "not logged in")."""
+    users = list(
+        User.objects.filter(is_active=True).order_by("pk").values_list("pk", "is_external")
+    )
+    rows, last = [], {}
+    for pk, external in users:
+        habit = rng.choice([0.0, 0.15, 0.5, 0.85, 0.95] if not external else [0.0, 0.2, 0.5])
+        for day in range(weeks * 7, 0, -1):
+            when = anchor - datetime.timedelta(days=day)
+            if when.weekday() >= 5 or rng.random() >= habit:
+                continue
+            at = when + datetime.timedelta(hours=7 + rng.random() * 3)
+            rows.append(
+                LoginHistory(
+                    user_id=pk, login_at=at, source_ip="192.0.2.10", user_agent="Demo browser"
+                )
+            )
+            last[pk] = at
+            if rng.random() < 0.03:
+                rows.append(
+                    LoginHistory(
+                        user_id=pk,
+                        login_at=at - datetime.timedelta(minutes=1),
+                        success=False,
+                        source_ip="192.0.2.10",
+                        user_agent="Demo browser",
+                    )
+                )
+    LoginHistory.objects.bulk_create(rows, batch_size=2000)
+    for pk, at in last.items():
+        User.objects.filter(pk=pk).update(last_login=at)

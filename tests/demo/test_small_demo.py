@@ -132,3 +132,23 @@ def test_sharing_rule_gives_marketing_trade_show_leads(demo):
     assert visible.count() > 0
     assert set(visible.values_list("lead_source", flat=True)) == {"Trade Show"}
     assert not Role.objects.filter(parent=marketing.role).exists()
+
+
+def test_demo_has_dashboards_quotas_and_sign_ins(demo):
+    from tandem.access.models import LoginHistory
+    from tandem.dashboards.models import Dashboard
+    from tandem.forecasts.models import Quota
+
+    titles = set(Dashboard.objects.values_list("title", flat=True))
+    assert {"Sales", "Adoption", "Data Quality", "Channel"} <= titles
+    assert Quota.objects.filter(user__email="sales.rep@tandem.demo").exists()
+    signed_in = set(LoginHistory.objects.filter(success=True).values_list("user_id", flat=True))
+    internal = User.objects.filter(is_active=True, is_external=False)
+    # Most people sign in, a few never do: the Adoption dashboard has both to show.
+    assert 0 < len(signed_in & set(internal.values_list("pk", flat=True))) < internal.count()
+    client = Client()
+    client.force_login(User.objects.get(email="admin@tandem.demo"))
+    adoption = Dashboard.objects.get(title="Adoption")
+    page = client.get(f"/dashboards/{adoption.pk}/")
+    assert page.status_code == 200
+    assert "users who have not logged in" in page.content.decode().lower()
