@@ -278,3 +278,30 @@ def test_new_account_needs_a_name(client, org):
     assert response.status_code == 400
     assert response.context["form"].errors["account_name"] == ["Enter the name of the new account."]
     _nothing_changed(lead)
+
+
+def test_a_failure_after_the_account_was_made_rolls_everything_back(org, monkeypatch):
+    """All or nothing for real: the opportunity fails after the account and contact exist."""
+    from tandem.sales import conversion
+
+    real = conversion.create_record
+
+    def failing(user, obj_def, values, custom=None):
+        if obj_def.name == "opportunity":
+            raise ValidationError({"name": "The database refused the opportunity."})
+        return real(user, obj_def, values, custom)
+
+    monkeypatch.setattr(conversion, "create_record", failing)
+    lead = _lead(org.owner)
+    task = Task.objects.create(
+        owner=org.owner, subject="Call", status="Not Started", priority="Normal", lead=lead
+    )
+    with pytest.raises(ValidationError):
+        convert_lead(org.owner, lead, owner=org.teammate, converted_status=CONVERTED)
+    _nothing_changed(lead)
+    assert (
+        not Account.objects.unrestricted().exists() and not Contact.objects.unrestricted().exists()
+    )
+    task.refresh_from_db()
+    assert task.lead == lead and task.contact is None
+    assert not FieldHistory.objects.filter(object_name__in=["account", "contact"]).exists()
