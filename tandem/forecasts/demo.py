@@ -28,7 +28,7 @@ def _rounded(amount: Decimal) -> Decimal:
     return max(FLOOR, (amount / STEP).to_integral_value(rounding=ROUND_CEILING) * STEP)
 
 
-def install_demo_quotas() -> int:
+def install_demo_quotas(today=None) -> int:
     """Quotas for the demo's sales people, this and next fiscal quarter; returns how many added."""
     tree = ForecastTree()
     leaders = [
@@ -37,7 +37,7 @@ def install_demo_quotas() -> int:
             "pk", flat=True
         )
     ]
-    this_quarter = current_period(QUARTER)
+    this_quarter = current_period(QUARTER, today)
     next_quarter = this_quarter.next
     partners = set(User.objects.filter(is_external=True).values_list("pk", flat=True))
     rows = []
