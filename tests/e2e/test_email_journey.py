@@ -23,7 +23,7 @@ def test_rep_sends_a_templated_email_and_admin_reads_it_in_the_outbox(browse, or
         org.owner, account, first_name="Ada", last_name="Lovelace", email="ada@engines.example"
     )
     EmailTemplate.objects.create(
-        name="Follow-up after a call",
+        name="Next steps",
         object_name="contact",
         subject='Next steps for {{Contact.Account.Name|"your team"}}',
         body="Dear {{Contact.FirstName}},\n\nThank you for your time.\n\n{{User.FirstName}}",
@@ -36,7 +36,7 @@ def test_rep_sends_a_templated_email_and_admin_reads_it_in_the_outbox(browse, or
     expect(page.get_by_role("heading", name="Send Email")).to_be_visible()
     expect(page.get_by_label("To", exact=True)).to_have_value("ada@engines.example")
 
-    page.get_by_label("Template").select_option(label="Follow-up after a call")
+    page.get_by_label("Template").select_option(label="Next steps")
     subject = page.get_by_label("Subject")
     expect(subject).to_have_value("Next steps for Analytical Engines")
     expect(page.get_by_label("Message")).to_have_value(re.compile(r"^Dear Ada,"))
