@@ -49,9 +49,12 @@ class ForecastTree:
                 person.is_manager = not members
                 members.append(person)
             self.people[pk] = person
+        self.parent_of: dict[int, int] = {}
         for members in self.by_role.values():
             manager = members[0]
             manager.children = self._reports_below(manager.role_id)
+            for child in manager.children:
+                self.parent_of[child.pk] = manager.pk
 
     def _reports_below(self, role_id: int) -> list[Person]:
         """The people directly under a role: everyone in the nearest held roles below it."""

@@ -298,7 +298,10 @@ def adjust(request):
         )
     figure = source.get("figure") if source.get("figure") in ADJUSTABLE else "commit"
     figs = figures_for(request.user, tree, person, period)[person.pk]
-    back = _safe_next(request, reverse("forecasts:index") + _query(period=period.key))
+    # Back to the forecast where this person is a row: their manager's, when the viewer may see it.
+    parent = tree.parent_of.get(person.pk)
+    shown = parent if parent and permissions.may_view(request.user, tree, parent) else None
+    back = _safe_next(request, reverse("forecasts:index") + _query(period=period.key, user=shown))
     if request.method == "POST":
         form = AdjustmentForm(request.POST)
         form.is_valid()

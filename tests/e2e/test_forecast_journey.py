@@ -49,16 +49,21 @@ def test_manager_expands_adjusts_commit_and_sees_the_adjusted_figure(browse, tea
     page.get_by_role("button", name="Save adjustment").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Commit for Rita Rep adjusted.")
-    # The VP's roll-up and the CEO's total include the adjusted figure: 405 - 300 + 250.
-    expect(_cell(page, "Max Manager", "commit").locator(".forecast-amount")).to_have_text("355.00")
-    expect(_cell(page, "Cleo Chief", "commit").locator(".forecast-amount")).to_have_text("1,354.00")
-    page.get_by_role("button", name="Show the people under Max Manager").click()
+    # Back on the forecast where Rita is a row (her VP's): adjusted, the original struck through.
+    expect(page.locator("#forecast-user")).to_have_value(str(team.manager.pk))
     rita = _cell(page, "Rita Rep", "commit")
     expect(rita.locator(".forecast-amount")).to_have_text("250.00")
     expect(rita.locator("del")).to_have_text("300.00")
     rita.get_by_text("Adjusted").click()
     expect(rita.get_by_text("Globex pushed to next quarter")).to_be_visible()
     expect(page.locator("#forecast-history")).to_contain_text("Globex pushed to next quarter")
+    # The VP's roll-up includes the adjusted figure: 405 - 300 + 250; so does the CEO's total.
+    expect(_cell(page, "Max Manager", "commit").locator(".forecast-amount")).to_have_text("355.00")
+    page.locator("#forecast-user").select_option(str(team.ceo.pk))
+    expect(_cell(page, "Cleo Chief", "commit").locator(".forecast-amount")).to_have_text("1,354.00")
+    page.get_by_role("button", name="Show the people under Max Manager").click()
+    rita = _cell(page, "Rita Rep", "commit")
+    expect(rita.locator(".forecast-amount")).to_have_text("250.00")
 
     # Drill down from Rita's adjusted Commit to the deals behind the computed figure.
     rita.locator(".forecast-amount").click()
