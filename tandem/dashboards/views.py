@@ -86,7 +86,9 @@ def dashboard_view(request, pk):
             "page_title": dashboard.title,
         }
     )
-    template = "dashboards/_grid.html" if request.htmx else "dashboards/view.html"
+    # HTMX filter changes and Refresh swap the grid; a history restore needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "dashboards/_grid.html" if partial else "dashboards/view.html"
     return render(request, template, context)
 
 

@@ -248,3 +248,20 @@ def test_filters_are_saved_and_a_picklist_fills_empty_options(data, client):
     html = page.content.decode()
     assert html.lstrip().startswith('<div id="dashboard-grid">')
     assert "Qualification" in html and "Prospecting" not in html
+
+
+def test_back_button_history_restore_gets_the_whole_page(data, client):
+    board = make_dashboard(
+        data.owner,
+        {"report": data.pipeline},
+        visibility=PRIVATE,
+        filters=[{"field": "stage", "label": "Stage", "options": ["Prospecting"]}],
+    )
+    _login(client, data.owner)
+    page = client.get(
+        board.get_absolute_url(),
+        {"f0": "Prospecting"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    ).content.decode()
+    assert 'id="dashboard-filters"' in page and "<html" in page
