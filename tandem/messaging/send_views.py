@@ -62,6 +62,26 @@ def _templates(request, record):
     return EmailTemplate.usable_by(request.user, list(context_records(record)))
 
 
+def _same(a: str, b: str) -> bool:
+    return (a or "").replace("\r\n", "\n").strip() == (b or "").replace("\r\n", "\n").strip()
+
+
+def _html_to_send(request, record, templates, data) -> str:
+    """The HTML part, unless the user rewrote the text and left the template's HTML as it was.
+
+    Mail programs show the HTML part when there is one, so sending the template's untouched
+    HTML beside an edited text would hide the user's edits from the recipient.
+    """
+    html_body = data.get("html_body") or ""
+    chosen = next((t for t in templates if str(t.pk) == data.get("template")), None)
+    if not html_body.strip() or chosen is None:
+        return html_body
+    merged = _merged(request, record, chosen)
+    if not _same(data.get("body"), merged["body"]) and _same(html_body, merged["html_body"]):
+        return ""
+    return html_body
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def send_email(request, object_name, pk):
@@ -75,6 +95,7 @@ def send_email(request, object_name, pk):
     )
     if request.method == "POST" and form.is_valid():
         recipients = form.cleaned_data["recipients"]
+        html_body = _html_to_send(request, record, templates, form.cleaned_data)
         try:
             task = send_record_email(
                 request.user,
@@ -84,7 +105,7 @@ def send_email(request, object_name, pk):
                 bcc=recipients["bcc"],
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
-                html_body=form.cleaned_data["html_body"],
+                html_body=html_body,
             )
         except NotVisible:
             raise Http404 from None

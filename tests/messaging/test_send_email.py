@@ -204,3 +204,22 @@ def test_html_only_email_keeps_a_readable_copy(org, outbox_mail, send):
     email = OutboundEmail.objects.get()
     assert email.html_body == "<h1>Big</h1><p>news</p>" and "Big" in email.body
     assert "<h1>" not in Task.objects.unrestricted().get().description
+
+
+def test_an_edited_message_is_not_hidden_behind_the_templates_html(org, outbox_mail, send):
+    contact = f.contact(org.owner, first_name="Ada", email="ada@example.com")
+    tpl = EmailTemplate.objects.create(
+        name="T",
+        object_name="contact",
+        subject="Hi",
+        body="Hi {{Contact.FirstName}}",
+        html_body="<p>Hi {{Contact.FirstName}}</p>",
+    )
+    common = {"to": "ada@example.com", "subject": "Hi", "template": str(tpl.pk)}
+    send(org.owner, contact, body="Hi Ada", html_body="<p>Hi Ada</p>", **common)
+    send(org.owner, contact, body="Hi Ada, one more thing", html_body="<p>Hi Ada</p>", **common)
+    send(org.owner, contact, body="Hi Ada, edited", html_body="<p>Hi Ada, edited</p>", **common)
+    untouched, text_edited, both_edited = OutboundEmail.objects.order_by("id")
+    assert untouched.html_body == "<p>Hi Ada</p>"
+    assert text_edited.html_body == "" and text_edited.body == "Hi Ada, one more thing"
+    assert both_edited.html_body == "<p>Hi Ada, edited</p>"
