@@ -30,6 +30,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -684,8 +685,8 @@ def _values(row: dict, p: Prepared, rollup: bool = False) -> dict:
     return out
 
 
-def _picklist_order(col: Column):
-    """Picklist groups (stages, forecast categories) in the picklist's order, as people expect."""
+def _picklist_index(col: Column) -> dict | None:
+    """Picklist groups (stages, forecast categories) sort in the picklist's order, as people expect."""
     if col.type != "picklist" or col.spec.is_custom:
         return None
     values = list(
@@ -693,50 +694,101 @@ def _picklist_order(col: Column):
         .order_by("sort_order", "id")
         .values_list("value", flat=True)
     )
-    if not values:
-        return None
-    return Case(
-        *[When(**{col.path: v}, then=Value(i)) for i, v in enumerate(values)],
-        default=Value(len(values)),
-        output_field=IntegerField(),
-    )
+    return {v: i for i, v in enumerate(values)} or None
+
+
+def _target_model(target: str):
+    from tandem.access.models import Group, Profile, Role, User
+
+    models = {"user": User, "role": Role, "profile": Profile, "queue": Group}
+    return models.get(target) or registry.get(target).model
+
+
+def _relation_labels(col: Column, ids) -> dict:
+    """{id: what a person reads} for the related records a grouping found, in small queries.
+
+    Grouping by the id alone (no join, no label expression per record) is what keeps a
+    summary over a million records close to the raw SQL; the few labels come afterwards.
+    """
+    target = col.spec.lookup_object
+    model = _target_model(target)
+    manager = model.objects
+    if hasattr(manager, "unrestricted"):
+        manager = manager.unrestricted()  # labels of ids the report's rows already point at
+    ids = sorted({i for i in ids if i is not None})
+    out = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = manager.filter(pk__in=chunk).annotate(_l=_label_expr("", target))
+        out.update(rows.values_list("pk", "_l"))
+    return out
+
+
+class ScanOrder(Func):
+    """A group key SQLite may not read through an index (its no-op unary +).
+
+    Grouping a large table by an indexed column makes SQLite walk that index and fetch each
+    row out of order, about twice the work of reading the table once and sorting the groups
+    (measured in bench/reports.py). Other databases plan this well and get the bare key.
+    """
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="+(%(expressions)s)", **extra)
 
 
 def grouped_queryset(qs, groupings, p: Prepared, ctx: Context, rollup: bool = False):
-    """The values() queryset of one row per group of `groupings`, aggregated in the database."""
-    annotations, order = {}, []
-    for i, (col, kind) in enumerate(groupings):
-        annotations[f"g{i}"] = _group_expr(col, kind, ctx)
-        picklist = _picklist_order(col) if not kind else None
-        if picklist is not None:
-            annotations[f"o{i}"] = picklist
-            order.append(f"o{i}")
-        order.append(f"g{i}")
-        if col.is_relation and not kind:
-            annotations[f"l{i}"] = col.display()
+    """The values() queryset of one row per group of `groupings`, aggregated in the database.
+
+    Only the group keys are selected (a lookup's id, not its label) and nothing is ordered:
+    labels and order are added to the few aggregated rows by _grouped().
+    """
+    annotations = {
+        f"g{i}": ScanOrder(_group_expr(col, kind, ctx)) for i, (col, kind) in enumerate(groupings)
+    }
     return (
         qs.annotate(**annotations)
         .values(*annotations)
         .annotate(**_aggregates(p, rollup))
-        .order_by(*order)
+        .order_by()
     )
+
+
+def _sort_key(col: Column, kind: str, key, label, picklist):
+    if key is None or key == "":
+        return (0, 0, "")  # blanks first
+    if picklist is not None:
+        return (1, picklist.get(key, len(picklist)), str(key))
+    if col.is_relation and not kind:
+        return (1, 0, str(label or "").casefold(), key)
+    return (1, 0, key)
 
 
 def _grouped(
     qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context, rollup: bool = False
 ) -> list[dict]:
-    """One row per group of `groupings`, aggregated in the database."""
+    """One row per group of `groupings`, aggregated in the database, labelled and in order."""
+    raw = list(grouped_queryset(qs, groupings, p, ctx, rollup))
+    labels_of, picklists = {}, {}
+    for i, (col, kind) in enumerate(groupings):
+        picklists[i] = _picklist_index(col) if not kind else None
+        if col.is_relation and not kind:
+            labels_of[i] = _relation_labels(col, (row[f"g{i}"] for row in raw))
     out = []
-    for row in grouped_queryset(qs, groupings, p, ctx, rollup):
-        keys, labels = [], []
+    for row in raw:
+        keys, labels, order = [], [], []
         for i, (col, kind) in enumerate(groupings):
             key = row[f"g{i}"]
             if kind:
                 key = _bucket_from_key(kind, key, ctx)
+            label = labels_of[i].get(key) if i in labels_of else None
             keys.append(_serial(key))
-            labels.append(_label(col, kind, key, row.get(f"l{i}"), ctx))
-        out.append({"keys": keys, "labels": labels, **_values(row, p, rollup)})
-    return out
+            labels.append(_label(col, kind, key, label, ctx))
+            order.append(_sort_key(col, kind, key, label, picklists[i]))
+        out.append((order, {"keys": keys, "labels": labels, **_values(row, p, rollup)}))
+    out.sort(key=lambda pair: pair[0])
+    return [item for _order, item in out]
 
 
 def _can_roll_up(p: Prepared) -> bool:
