@@ -31,9 +31,11 @@ MENTION_TEMPLATE = (
     "mention",
     gettext_lazy("Mentioned in a post"),
     "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}",
-    'Hello {{Recipient.FirstName|"there"}},\n\n'
-    "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}:\n\n"
-    "{{Post.Text}}\n\nOpen it: {{Record.Link}}\n",
+    (
+        'Hello {{Recipient.FirstName|"there"}},\n\n'
+        "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}:\n\n"
+        "{{Post.Text}}\n\nOpen it: {{Record.Link}}\n"
+    ),
 )
 
 
@@ -111,7 +113,10 @@ def _clean_body(body: str) -> str:
         raise ValidationError({"body": _("Write something before posting.")})
     if len(body) > MAX_BODY:
         raise ValidationError(
-            {"body": _("Keep it under %(max)d characters (it has %(n)d).") % {"max": MAX_BODY, "n": len(body)}}
+            {
+                "body": _("Keep it under %(max)d characters (it has %(n)d).")
+                % {"max": MAX_BODY, "n": len(body)}
+            }
         )
     return body
 
@@ -135,7 +140,9 @@ def _tell(recipient, author, obj_def, record, post: Post, link) -> None:
             {
                 "Record.Type": obj_def.label.lower(),
                 "Record.Name": str(record),
-                "Record.Link": link(url) if link else getattr(settings, "TANDEM_BASE_URL", "") + url,
+                "Record.Link": link(url)
+                if link
+                else getattr(settings, "TANDEM_BASE_URL", "") + url,
                 "Sender.Name": author.full_name,
                 "Recipient.FirstName": recipient.first_name,
                 "Recipient.Name": recipient.full_name,
@@ -224,9 +231,8 @@ def follow_status(user, record) -> tuple[bool, int]:
     followers = {uid for uid, following, active in rows if following and active}
     automatic = {record.owner_id, record.created_by_id} - {None} - set(chosen)
     if automatic:
-        followers |= set(User.objects.filter(pk__in=automatic, is_active=True).values_list("pk", flat=True))
-    if user.pk in chosen:
-        mine = chosen[user.pk]
-    else:
-        mine = user.pk in (record.owner_id, record.created_by_id)
+        followers |= set(
+            User.objects.filter(pk__in=automatic, is_active=True).values_list("pk", flat=True)
+        )
+    mine = chosen.get(user.pk, user.pk in (record.owner_id, record.created_by_id))
     return mine, len(followers)

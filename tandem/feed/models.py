@@ -69,9 +69,7 @@ class Mention(models.Model):
         ordering = ["post_id", "id"]
         verbose_name = _("mention")
         verbose_name_plural = _("mentions")
-        constraints = [
-            models.UniqueConstraint(fields=["post", "user"], name="feed_mention_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="feed_mention_once")]
         indexes = [models.Index(fields=["user", "post"])]
 
     def __str__(self):

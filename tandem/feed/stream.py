@@ -11,6 +11,7 @@ someone reads never shows twice or goes missing between pages.
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -98,7 +99,8 @@ def _merge(posts, changes, cursor, limit: int) -> FeedPage:
         .order_by("-changed_at", "-id")[: limit + 1]
     )
     items = [
-        Item("post", p.created_at, POST, p.pk, p.object_name, p.record_id, post=p) for p in post_rows
+        Item("post", p.created_at, POST, p.pk, p.object_name, p.record_id, post=p)
+        for p in post_rows
     ] + [
         Item("change", c.changed_at, CHANGE, c.pk, c.object_name, c.record_id, change=c)
         for c in change_rows
@@ -164,7 +166,7 @@ def _label_changes(changes: list[FieldHistory]) -> None:
         obj_def = registry.find(change.object_name)
         try:
             change.field_label = str(obj_def.model._meta.get_field(name).verbose_name).capitalize()
-        except Exception:  # an object or field removed since the change was recorded
+        except (AttributeError, FieldDoesNotExist):  # removed since the change was recorded
             change.field_label = name.replace("_", " ").capitalize()
 
 
@@ -193,7 +195,9 @@ def home_feed(user, cursor=None, limit: int = PAGE_SIZE) -> FeedPage:
     """Posts and changes on records `user` follows, and posts mentioning them, on records they may still read."""
     mentioned = Mention.objects.filter(user=user).values("post_id")
     mentioned_posts = (
-        Post.objects.filter(pk__in=mentioned).annotate(top=Coalesce("parent_id", "id")).values("top")
+        Post.objects.filter(pk__in=mentioned)
+        .annotate(top=Coalesce("parent_id", "id"))
+        .values("top")
     )
     post_q = Q(pk__in=[])
     change_q = Q(pk__in=[])
@@ -202,14 +206,15 @@ def home_feed(user, cursor=None, limit: int = PAGE_SIZE) -> FeedPage:
         readable_mentions = (
             obj_def.model.objects.visible_to(user, "read")
             .filter(
-                pk__in=Post.objects.filter(
-                    object_name=obj_def.name, pk__in=mentioned_posts
-                ).values("record_id")
+                pk__in=Post.objects.filter(object_name=obj_def.name, pk__in=mentioned_posts).values(
+                    "record_id"
+                )
             )
             .values("pk")
         )
         post_q |= Q(object_name=obj_def.name) & (
-            Q(record_id__in=followed) | (Q(pk__in=mentioned_posts) & Q(record_id__in=readable_mentions))
+            Q(record_id__in=followed)
+            | (Q(pk__in=mentioned_posts) & Q(record_id__in=readable_mentions))
         )
         change_q |= Q(object_name=obj_def.name, record_id__in=followed)
     posts = Post.objects.filter(post_q, parent__isnull=True)

@@ -166,7 +166,9 @@ def mention_options(request, slug, pk):
     people = pickable_users(request.user).exclude(pk=request.user.pk)
     for word in text.split()[:3]:
         people = people.filter(
-            Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(email__istartswith=word)
+            Q(first_name__istartswith=word)
+            | Q(last_name__istartswith=word)
+            | Q(email__istartswith=word)
         )
     options = []
     # The door answers per person; a few candidates are enough for a menu.
@@ -181,7 +183,7 @@ def mention_options(request, slug, pk):
 @login_required
 @require_GET
 def record_items(request, slug, pk):
-    """"Show more" on a record's feed."""
+    """ "Show more" on a record's feed."""
     obj_def = object_or_404(slug)
     record = fetch(obj_def, request.user, pk)
     page = record_feed(obj_def, record, parse_cursor(request.GET.get("before")))
@@ -199,7 +201,7 @@ def record_items(request, slug, pk):
 @login_required
 @require_GET
 def home_items(request):
-    """"Show more" on Home's feed."""
+    """ "Show more" on Home's feed."""
     if request.user.is_external:
         raise Http404
     page = home_feed(request.user, parse_cursor(request.GET.get("before")))

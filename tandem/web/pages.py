@@ -28,8 +28,14 @@ def _todays_events(user):
     start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
     end = start + datetime.timedelta(days=1)
     event = registry.get("event").model
-    return tz, today, list(
-        event.objects.visible_to(user).filter(owner=user, start__lt=end, end__gte=start).order_by("start", "pk")[:10]
+    return (
+        tz,
+        today,
+        list(
+            event.objects.visible_to(user)
+            .filter(owner=user, start__lt=end, end__gte=start)
+            .order_by("start", "pk")[:10]
+        ),
     )
 
 
@@ -53,8 +59,16 @@ def _pipeline_by_stage(user):
     for stage in stages():
         found = totals.pop(stage.value, None)
         if found and not stage.is_closed:
-            rows.append({"stage": stage.label or stage.value, "count": found["n"], "total": found["total"] or 0})
-    rows += [{"stage": name, "count": r["n"], "total": r["total"] or 0} for name, r in totals.items()]
+            rows.append(
+                {
+                    "stage": stage.label or stage.value,
+                    "count": found["n"],
+                    "total": found["total"] or 0,
+                }
+            )
+    rows += [
+        {"stage": name, "count": r["n"], "total": r["total"] or 0} for name, r in totals.items()
+    ]
     for row in rows:
         row["total_display"] = money(row["total"], currency)
     chart = {
@@ -80,14 +94,16 @@ def home(request):
     tz, today, events = _todays_events(user)
     pipeline, chart = _pipeline_by_stage(user)
     context = {
-        "open_tasks": task.objects.visible_to(user).filter(owner=user, completed_at__isnull=True)
+        "open_tasks": task.objects.visible_to(user)
+        .filter(owner=user, completed_at__isnull=True)
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
         "today": today,
         "home_tz": tz,
         "todays_events": events,
         "pipeline": pipeline,
         "pipeline_chart": chart,
-        "my_opportunities": opportunity.objects.visible_to(user).filter(owner=user, is_closed=False)
+        "my_opportunities": opportunity.objects.visible_to(user)
+        .filter(owner=user, is_closed=False)
         .order_by("close_date", "pk")[:5],
         "my_leads": lead.objects.visible_to(user).filter(owner=user, is_converted=False)[:5],
         "feed": home_feed(user),

@@ -17,7 +17,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _people(org):
-    for user, first, last in ((org.owner, "Sam", "Taylor"), (org.manager, "Maria", "Lopez"), (org.teammate, "Mark", "Reed")):
+    for user, first, last in (
+        (org.owner, "Sam", "Taylor"),
+        (org.manager, "Maria", "Lopez"),
+        (org.teammate, "Mark", "Reed"),
+    ):
         user.first_name, user.last_name = first, last
         user.save()
 
@@ -37,18 +41,26 @@ def test_rep_mentions_manager_who_finds_the_post(browse, org):
     rep = browse.signed_in(org.owner)
     rep.goto(opp.get_absolute_url())
     panel = rep.locator("#feed-panel")
-    expect(panel.get_by_role("button", name="Unfollow")).to_be_visible()  # owners follow their records
+    expect(
+        panel.get_by_role("button", name="Unfollow")
+    ).to_be_visible()  # owners follow their records
     box = panel.get_by_label("Share an update")
     box.click()
     box.press_sequentially("Can we give Globex 10% off? @Mar")
     menu = panel.get_by_role("listbox", name="People to mention")
-    expect(menu.get_by_role("option")).to_have_text(["Maria Lopez"])  # Mark Reed cannot see the deal
+    expect(menu.get_by_role("option")).to_have_text(
+        ["Maria Lopez"]
+    )  # Mark Reed cannot see the deal
     menu.get_by_role("option", name="Maria Lopez").click()
     box.press_sequentially("please approve <b>today</b>")
-    expect(box).to_have_value("Can we give Globex 10% off? @Maria Lopez please approve <b>today</b>")
+    expect(box).to_have_value(
+        "Can we give Globex 10% off? @Maria Lopez please approve <b>today</b>"
+    )
     panel.get_by_role("button", name="Share").click()
     post = rep.locator("#feed-items .feed-item").first
-    expect(post).to_contain_text("Can we give Globex 10% off? @Maria Lopez please approve <b>today</b>")
+    expect(post).to_contain_text(
+        "Can we give Globex 10% off? @Maria Lopez please approve <b>today</b>"
+    )
     expect(post.locator(".feed-mention")).to_have_text("@Maria Lopez")
     expect(box).to_have_value("")
     assert Mention.objects.get().user_id == org.manager.pk
@@ -58,7 +70,9 @@ def test_rep_mentions_manager_who_finds_the_post(browse, org):
     log_in(manager, org.manager.email)
     expect(manager.locator("#unread-count")).to_have_text("1")
     manager.locator("#notifications-menu").click()
-    item = manager.get_by_role("button", name="Sam Taylor mentioned you on Opportunity Globex renewal")
+    item = manager.get_by_role(
+        "button", name="Sam Taylor mentioned you on Opportunity Globex renewal"
+    )
     expect(item).to_be_visible()
     item.click()
     expect(manager).to_have_url(re.compile(rf"{opp.get_absolute_url()}#post-\d+$"))

@@ -56,7 +56,9 @@ def partners(org):
 
     p = Partners()
     p.channel_role = f.role("Channel Manager", org.vp_role)
-    p.channel_manager = f.user("channel@example.com", role=p.channel_role, first_name="Chris", last_name="Novak")
+    p.channel_manager = f.user(
+        "channel@example.com", role=p.channel_role, first_name="Chris", last_name="Novak"
+    )
     for name in ("north", "blue"):
         account = f.account(p.channel_manager, name=name.title(), is_partner=True)
         role = f.role(f"{name} Partner User", p.channel_role, partner_account=account)

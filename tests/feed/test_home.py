@@ -57,7 +57,10 @@ def test_following_a_record_brings_its_posts_and_changes_to_home(client, deal):
     assert "Unfollow" in panel and "2 followers" in panel
     home = _home(client)
     assert "Deal is moving" in home
-    assert "<strong>Sam Taylor</strong> changed <strong>Stage</strong> from Prospecting to Needs Analysis" in home
+    assert (
+        "<strong>Sam Taylor</strong> changed <strong>Stage</strong> from Prospecting to Needs Analysis"
+        in home
+    )
     assert "Globex renewal" in home and deal.opp.get_absolute_url() in home
     assert home.index("Needs Analysis") < home.index("Deal is moving")
 
@@ -115,7 +118,14 @@ def test_home_feed_pages_with_show_more(client, deal):
         got = {n for n in range(40) if f"Note {n:02d}" in part}
         assert not got & seen
         seen |= got
-        url = ("/feed/home/" + part.split('hx-get="/feed/home/')[1].split('"')[0].replace("&amp;", "&")) if "Show more" in part else None
+        url = (
+            (
+                "/feed/home/"
+                + part.split('hx-get="/feed/home/')[1].split('"')[0].replace("&amp;", "&")
+            )
+            if "Show more" in part
+            else None
+        )
     assert seen == set(range(40))
 
 
@@ -125,8 +135,22 @@ def test_items_at_the_same_moment_are_neither_lost_nor_repeated(deal):
     owner = fresh(deal.org.owner)
     moment = timezone.now()
     for n in range(3):
-        Post.objects.create(object_name="opportunity", record_id=deal.opp.pk, author=owner, body=f"p{n}", created_at=moment)
-        FieldHistory.objects.create(object_name="opportunity", record_id=deal.opp.pk, field_name="stage", old_value="a", new_value=f"c{n}", changed_by=owner, changed_at=moment)
+        Post.objects.create(
+            object_name="opportunity",
+            record_id=deal.opp.pk,
+            author=owner,
+            body=f"p{n}",
+            created_at=moment,
+        )
+        FieldHistory.objects.create(
+            object_name="opportunity",
+            record_id=deal.opp.pk,
+            field_name="stage",
+            old_value="a",
+            new_value=f"c{n}",
+            changed_by=owner,
+            changed_at=moment,
+        )
     seen, cursor = [], None
     while True:
         page = home_feed(owner, cursor, limit=2)
@@ -140,8 +164,16 @@ def test_items_at_the_same_moment_are_neither_lost_nor_repeated(deal):
 
 def test_home_shows_my_open_tasks_with_one_click_complete(client, deal):
     owner = deal.org.owner
-    task = Task.objects.create(owner=owner, subject="Send the quote", status="Not Started", priority="Normal", opportunity=deal.opp)
-    Task.objects.create(owner=deal.org.teammate, subject="Not mine", status="Not Started", priority="Normal")
+    task = Task.objects.create(
+        owner=owner,
+        subject="Send the quote",
+        status="Not Started",
+        priority="Normal",
+        opportunity=deal.opp,
+    )
+    Task.objects.create(
+        owner=deal.org.teammate, subject="Not mine", status="Not Started", priority="Normal"
+    )
     client.force_login(owner)
     home = _home(client)
     assert "Send the quote" in home and "Not mine" not in home
@@ -158,8 +190,15 @@ def test_home_shows_my_open_tasks_with_one_click_complete(client, deal):
 def test_home_shows_todays_events_only(client, deal):
     owner = deal.org.owner
     now = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
-    Event.objects.create(owner=owner, subject="Lunch with Globex", start=now, end=now + datetime.timedelta(hours=1))
-    Event.objects.create(owner=owner, subject="Next week's review", start=now + datetime.timedelta(days=7), end=now + datetime.timedelta(days=7, hours=1))
+    Event.objects.create(
+        owner=owner, subject="Lunch with Globex", start=now, end=now + datetime.timedelta(hours=1)
+    )
+    Event.objects.create(
+        owner=owner,
+        subject="Next week's review",
+        start=now + datetime.timedelta(days=7),
+        end=now + datetime.timedelta(days=7, hours=1),
+    )
     client.force_login(owner)
     home = _home(client)
     assert "Lunch with Globex" in home and "12:00–13:00" in home
@@ -180,7 +219,7 @@ def test_home_shows_my_pipeline_by_stage_with_a_link_to_the_board(client, deal):
         ("Qualification", 1, Decimal(50)),
     ]
     page = response.content.decode()
-    assert f'{reverse("pipeline:board")}?owner={owner.pk}' in page
+    assert f"{reverse('pipeline:board')}?owner={owner.pk}" in page
     assert 'id="home-pipeline-chart"' in page and "USD 1,500.00" in page
     assert response.context["pipeline_chart"]["amounts"] == [1500.0, 50.0]
 
@@ -206,15 +245,34 @@ def _data(deal, n):
         account = f.account(owner)
         opp = f.opportunity(owner, account, amount=Decimal(10 * i + 1))
         contact = f.contact(owner, account)
-        task = Task.objects.create(owner=owner, subject=f"Task {i}", status="Not Started", priority="Normal", opportunity=opp)
+        task = Task.objects.create(
+            owner=owner,
+            subject=f"Task {i}",
+            status="Not Started",
+            priority="Normal",
+            opportunity=opp,
+        )
         Event.objects.create(owner=owner, subject=f"Event {i}", start=now, end=now)
         for record in (lead, account, opp, contact, task):
-            post = Post.objects.create(object_name=type(record).object_def.name, record_id=record.pk, author=owner, body=f"On {record}")
-            Post.objects.create(object_name=post.object_name, record_id=record.pk, author=org.manager, body="Reply", parent=post)
+            post = Post.objects.create(
+                object_name=type(record).object_def.name,
+                record_id=record.pk,
+                author=owner,
+                body=f"On {record}",
+            )
+            Post.objects.create(
+                object_name=post.object_name,
+                record_id=record.pk,
+                author=org.manager,
+                body="Reply",
+                parent=post,
+            )
         update_record(owner, opp, {"stage": "Qualification"})
         update_record(owner, lead, {"status": "Working - Contacted"})
         Follow.objects.create(user=owner, object_name="contact", record_id=contact.pk)
-        client_post = Post.objects.create(object_name="opportunity", record_id=opp.pk, author=org.manager, body=f"@Sam Taylor {i}")
+        client_post = Post.objects.create(
+            object_name="opportunity", record_id=opp.pk, author=org.manager, body=f"@Sam Taylor {i}"
+        )
         client_post.mentions.create(user=owner, notified=True)
 
 

@@ -28,7 +28,9 @@ def _mention(client, record, people, text="Please look", **extra):
 
 def test_autocomplete_offers_active_people_who_can_see_the_record(client, deal):
     org = deal.org
-    gone = f.user("gone@example.com", role=org.vp_role, first_name="Maria", last_name="Gone", is_active=False)
+    gone = f.user(
+        "gone@example.com", role=org.vp_role, first_name="Maria", last_name="Gone", is_active=False
+    )
     client.force_login(org.owner)
     everyone = _options(client, deal.opp)
     assert "Maria Lopez" in everyone  # the manager above the rep
@@ -48,12 +50,20 @@ def test_autocomplete_offers_partner_users_who_can_see_it(client, partners):
     assert "Pat Blue" not in page
 
 
-def test_mention_notifies_only_people_who_can_see_the_record(client, deal, django_capture_on_commit_callbacks):
+def test_mention_notifies_only_people_who_can_see_the_record(
+    client, deal, django_capture_on_commit_callbacks
+):
     """Every combination of five colleagues, some with access and some without."""
     org = deal.org
     people = [fresh(u) for u in (org.manager, org.ceo, org.admin, org.teammate, org.outsider)]
     sees = {u.pk: can(u, "read", deal.opp) for u in people}
-    assert sees == {org.manager.pk: True, org.ceo.pk: True, org.admin.pk: True, org.teammate.pk: False, org.outsider.pk: False}
+    assert sees == {
+        org.manager.pk: True,
+        org.ceo.pk: True,
+        org.admin.pk: True,
+        org.teammate.pk: False,
+        org.outsider.pk: False,
+    }
     client.force_login(org.owner)
     for size in range(1, len(people) + 1):
         for group in itertools.combinations(people, size):
@@ -62,14 +72,18 @@ def test_mention_notifies_only_people_who_can_see_the_record(client, deal, djang
             with django_capture_on_commit_callbacks(execute=True):
                 response = _mention(client, deal.opp, group)
             page = response.content.decode()
-            told = set(Notification.objects.filter(kind="mention").values_list("user_id", flat=True))
+            told = set(
+                Notification.objects.filter(kind="mention").values_list("user_id", flat=True)
+            )
             assert told == {u.pk for u in group if sees[u.pk]}
             assert {m.to[0] for m in mail.outbox} == {u.email for u in group if sees[u.pk]}
             for u in group:
                 warning = f"{u.full_name} can&#x27;t see this record and wasn&#x27;t notified."
                 assert (warning in page) is (not sees[u.pk])
             post = Post.objects.latest("pk")
-            assert {m.user_id: m.notified for m in post.mentions.all()} == {u.pk: sees[u.pk] for u in group}
+            assert {m.user_id: m.notified for m in post.mentions.all()} == {
+                u.pk: sees[u.pk] for u in group
+            }
 
 
 def test_the_mention_notification_links_to_the_record(client, deal):
@@ -87,7 +101,9 @@ def test_the_mention_notification_links_to_the_record(client, deal):
 
 def test_typed_mention_of_someone_without_access_saves_and_warns(client, deal):
     client.force_login(deal.org.owner)
-    response = client.post(post_url(deal.opp), {"body": "FYI @Olivia Chen and @Maria Lopez"}, follow=True)
+    response = client.post(
+        post_url(deal.opp), {"body": "FYI @Olivia Chen and @Maria Lopez"}, follow=True
+    )
     page = response.content.decode()
     assert "Olivia Chen can&#x27;t see this record and wasn&#x27;t notified." in page
     assert Post.objects.count() == 1
@@ -96,7 +112,9 @@ def test_typed_mention_of_someone_without_access_saves_and_warns(client, deal):
 
 def test_a_picked_person_whose_name_was_removed_is_not_mentioned(client, deal):
     client.force_login(deal.org.owner)
-    client.post(post_url(deal.opp), {"body": "Never mind", "mention": [deal.org.manager.pk, "junk"]})
+    client.post(
+        post_url(deal.opp), {"body": "Never mind", "mention": [deal.org.manager.pk, "junk"]}
+    )
     assert not Mention.objects.exists() and not Notification.objects.exists()
 
 
@@ -122,7 +140,9 @@ def test_mention_in_a_comment_notifies(client, deal):
     assert note.url.endswith(f"#post-{post.pk + 1}")
 
 
-def test_email_follows_the_preference_and_the_editable_template(client, deal, django_capture_on_commit_callbacks):
+def test_email_follows_the_preference_and_the_editable_template(
+    client, deal, django_capture_on_commit_callbacks
+):
     org = deal.org
     template = NotificationTemplate.objects.get(key="mention")
     template.subject = "Heads up from {{Sender.Name}} on {{Record.Name}}"

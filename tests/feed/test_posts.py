@@ -19,7 +19,9 @@ def test_post_and_comment_appear_on_the_record(client, deal):
     response = client.post(post_url(deal.opp), {"body": "Call booked for Monday"})
     assert response.status_code == 302 and response["Location"].endswith("#feed-panel")
     post = Post.objects.get()
-    response = client.post(reverse("feed:comment_create", args=[post.pk]), {"body": "Agenda sent"}, **HTMX)
+    response = client.post(
+        reverse("feed:comment_create", args=[post.pk]), {"body": "Agenda sent"}, **HTMX
+    )
     assert response.status_code == 200
     assert "Agenda sent" in response.content.decode()
     page = _panel(client, deal.opp)
@@ -34,7 +36,9 @@ def test_the_feed_panel_is_on_every_object(client, deal):
 
     client.force_login(deal.org.admin)
     for obj_def in registry.all_objects():
-        assert any(p.__name__ == "feed_panel" for p in obj_def.extra.get("detail_panels", [])), obj_def.name
+        assert any(p.__name__ == "feed_panel" for p in obj_def.extra.get("detail_panels", [])), (
+            obj_def.name
+        )
     page = _panel(client, deal.account)
     assert 'id="feed-panel"' in page
 
@@ -84,7 +88,10 @@ def test_posts_and_changes_are_merged_newest_first(client, deal):
     update_record(fresh(deal.org.owner), deal.opp, {"stage": "Qualification"})
     client.post(post_url(deal.opp), {"body": "After the change"})
     page = _panel(client, deal.opp)
-    after, change, before = (page.index(t) for t in ("After the change", "from Prospecting to Qualification", "Before the change"))
+    after, change, before = (
+        page.index(t)
+        for t in ("After the change", "from Prospecting to Qualification", "Before the change")
+    )
     assert after < change < before
 
 
@@ -139,15 +146,26 @@ def test_feed_urls_on_hidden_records_answer_404(client, deal, who):
     assert client.post(reverse("feed:follow", args=slug_pk), {"following": "1"}).status_code == 404
     assert client.get(reverse("feed:mention_options", args=slug_pk)).status_code == 404
     assert client.get(reverse("feed:record_items", args=slug_pk)).status_code == 404
-    assert client.post(reverse("feed:comment_create", args=[post.pk]), {"body": "Hi"}).status_code == 404
+    assert (
+        client.post(reverse("feed:comment_create", args=[post.pk]), {"body": "Hi"}).status_code
+        == 404
+    )
     assert client.post(reverse("feed:post_delete", args=[post.pk])).status_code == 404
     assert Post.objects.count() == 1
 
 
 def test_feed_urls_on_missing_records_answer_404(client, deal):
     client.force_login(deal.org.admin)
-    assert client.post(reverse("feed:post_create", args=["opportunities", 999999]), {"body": "x"}).status_code == 404
-    assert client.post(reverse("feed:post_create", args=["nothing", 1]), {"body": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("feed:post_create", args=["opportunities", 999999]), {"body": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("feed:post_create", args=["nothing", 1]), {"body": "x"}).status_code
+        == 404
+    )
     assert client.post(reverse("feed:post_delete", args=[999999])).status_code == 404
 
 
