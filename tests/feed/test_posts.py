@@ -182,3 +182,43 @@ def test_partner_sees_the_feed_only_on_records_they_can_see(client, partners):
     assert client.post(post_url(partners.blue_lead), {"body": "peek"}).status_code == 404
     response = client.post(post_url(partners.north_lead), {"body": "Thanks, working it"}, **HTMX)
     assert response.status_code == 200 and "Thanks, working it" in response.content.decode()
+
+
+def _detail_queries(client, record):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(record.get_absolute_url()).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_feed_panel_adds_a_bounded_number_of_queries(client, deal):
+    org = deal.org
+    owner = fresh(org.owner)
+
+    def add(n):
+        for i in range(n):
+            post = Post.objects.create(
+                object_name="opportunity",
+                record_id=deal.opp.pk,
+                author=owner,
+                body=f"@Maria Lopez {i}",
+            )
+            post.mentions.create(user=org.manager, notified=True)
+            reply = Post.objects.create(
+                object_name="opportunity",
+                record_id=deal.opp.pk,
+                author=org.manager,
+                body="ok",
+                parent=post,
+            )
+            reply.mentions.create(user=org.owner, notified=True)
+            update_record(owner, deal.opp, {"amount": 100 + i})
+
+    client.force_login(org.owner)
+    add(2)
+    _detail_queries(client, deal.opp)
+    small = _detail_queries(client, deal.opp)
+    add(12)
+    assert _detail_queries(client, deal.opp) == small
