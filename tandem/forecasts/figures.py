@@ -60,12 +60,26 @@ class Figures:
         return (self.value[CLOSED] * 100 / self.quota).quantize(Decimal("0.1"))
 
 
-def opportunities(viewer, period: Period):
+# Above this many people in a subtree, the period's close dates select fewer rows than the
+# owners do; SQLite's planner does not see it through the door's OR, so we say so (measured on
+# the large demo: the CEO's roll-up 3.3 s -> 0.7 s; a manager's stays driven by owners, 90 ms).
+PERIOD_DRIVES_ABOVE = 200
+
+
+def opportunities(viewer, period: Period, people: int = 0):
     """The opportunities closing in the period that count: through the door, unless viewer is None
-    (system code: snapshots)."""
+    (system code: snapshots). `people` is the size of the subtree about to be asked for."""
     manager = Opportunity.objects
-    qs = manager.unrestricted() if viewer is None else manager.visible_to(viewer, "read")
-    return qs.filter(close_date__gte=period.start, close_date__lt=period.end, owner__is_active=True)
+    in_period = {"close_date__gte": period.start, "close_date__lt": period.end}
+    if viewer is None:
+        qs = manager.unrestricted().filter(**in_period)
+    elif people > PERIOD_DRIVES_ABOVE:
+        # Still the door; the subquery only narrows the rows by close date first.
+        period_ids = manager.unrestricted().filter(**in_period).values("pk")
+        qs = manager.visible_to(viewer, "read").filter(pk__in=period_ids)
+    else:
+        qs = manager.visible_to(viewer, "read").filter(**in_period)
+    return qs.filter(owner__is_active=True)
 
 
 def owned_by_subtree(qs, person: Person):
@@ -147,5 +161,6 @@ def roll_up(tree: ForecastTree, root: Person, sums, adjustments, quota_of) -> di
 
 def figures_for(viewer, tree: ForecastTree, root: Person, period: Period) -> dict[int, Figures]:
     """Everything the forecasts page needs for `root`'s level, in three small queries."""
-    qs = owned_by_subtree(opportunities(viewer, period), root)
+    people = len(tree.subtree_ids(root.pk))
+    qs = owned_by_subtree(opportunities(viewer, period, people), root)
     return roll_up(tree, root, sums_by_owner(qs), latest_adjustments(period), quotas(period))

@@ -216,7 +216,8 @@ def drilldown(request):
     figure = request.GET.get("figure", "")
     if figure not in FIGURES:
         raise Http404
-    qs = in_figure(owned_by_subtree(opportunities(request.user, period), person), figure)
+    people = len(tree.subtree_ids(person.pk))
+    qs = in_figure(owned_by_subtree(opportunities(request.user, period, people), person), figure)
     totals = qs.order_by().aggregate(n=Count("pk"), total=Sum("amount"))
     try:
         page = max(1, int(request.GET.get("page", 1)))

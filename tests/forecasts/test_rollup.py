@@ -125,3 +125,17 @@ def test_totals_match_an_independent_sum_on_random_deals(org):
                 Decimal(0),
             )
             assert fig.value[name] == expected, (person.name, name)
+
+
+def test_large_subtrees_give_the_same_figures(team, monkeypatch):
+    """The query shape for big teams (close dates first) changes nothing a user sees."""
+    from tandem.forecasts import figures
+
+    monkeypatch.setattr(figures, "PERIOD_DRIVES_ABOVE", 0)
+    tree = ForecastTree()
+    figs = figures_for(fresh(team.ceo), tree, tree.get(team.ceo.pk), Q1)
+    for persona, expected in EXPECTED.items():
+        assert as_tuple(figs[getattr(team, persona).pk]) == expected, persona
+    # Still the door: the teammate asking for the owner's figures sees none of the owner's deals.
+    figs = figures_for(fresh(team.teammate), tree, tree.get(team.owner.pk), Q1)
+    assert as_tuple(figs[team.owner.pk]) == (0, 0, 0, 0)
