@@ -102,6 +102,15 @@ class ListViewForm(forms.Form):
     def date_types(self) -> list[str]:
         return sorted(DATE_TYPES)
 
+    def clean_columns(self):
+        """A multiple select cannot say in which order: keep the view's current order, then
+        the object's usual list columns (its name first), then the rest as the fields come."""
+        chosen = self.cleaned_data["columns"]
+        known = list(self.initial.get("columns") or []) + list(self.obj_def.list_columns)
+        rank = {name: i for i, name in reversed(list(enumerate(known)))}
+        fields = [name for name, _label in self.fields["columns"].choices]
+        return sorted(chosen, key=lambda n: (rank.get(n, len(known)), fields.index(n)))
+
     def clean(self):
         data = super().clean()
         filters = []
