@@ -265,3 +265,13 @@ def test_back_button_history_restore_gets_the_whole_page(data, client):
         HTTP_HX_HISTORY_RESTORE_REQUEST="true",
     ).content.decode()
     assert 'id="dashboard-filters"' in page and "<html" in page
+
+
+def test_a_dashboard_in_a_folder_shared_with_a_role_opens_for_that_role_only(data, client):
+    from tandem.reports.models import SHARE_ROLE, SHARED, ReportFolder, ReportFolderShare
+
+    folder = ReportFolder.objects.create(name="Reps", owner=data.admin, visibility=SHARED)
+    ReportFolderShare.objects.create(folder=folder, kind=SHARE_ROLE, role=data.rep_role)
+    board = make_dashboard(data.admin, title="For reps", visibility=PRIVATE, folder=folder)
+    assert _login(client, data.owner).get(board.get_absolute_url()).status_code == 200
+    assert _login(client, data.outsider).get(board.get_absolute_url()).status_code == 404
