@@ -139,3 +139,11 @@ def test_large_subtrees_give_the_same_figures(team, monkeypatch):
     # Still the door: the teammate asking for the owner's figures sees none of the owner's deals.
     figs = figures_for(fresh(team.teammate), tree, tree.get(team.owner.pk), Q1)
     assert as_tuple(figs[team.owner.pk]) == (0, 0, 0, 0)
+
+
+def test_figures_only_count_what_the_viewer_may_read(team):
+    tree = ForecastTree()
+    figs = figures_for(fresh(team.teammate), tree, tree.get(team.owner.pk), Q1)
+    assert as_tuple(figs[team.owner.pk]) == (0, 0, 0, 0)
+    figs = figures_for(fresh(team.outsider), tree, tree.get(team.manager.pk), Q1)
+    assert as_tuple(figs[team.manager.pk]) == (0, 0, 0, 0)
