@@ -48,7 +48,7 @@ def deliver(record: OutboundEmail, message=None) -> bool:
         if record.next_attempt_at:
             try:
                 retry_email.using(run_after=record.next_attempt_at).enqueue(record.pk)
-            except Exception:  # noqa: BLE001 the retry sweep below still finds it
+            except Exception:  # the retry sweep below still finds it
                 logger.warning("Could not enqueue the retry of email %s", record.pk, exc_info=True)
         return False
     record.status = OutboundEmail.SENT
