@@ -147,6 +147,11 @@ def standard_fields(obj: registry.ObjectDef) -> list[FieldSpec]:
     )
 
 
+def _sentence_case(text: str) -> str:
+    """ "lead source" → "Lead source"; unlike str.capitalize, keeps "CEP" or "API" whole."""
+    return text[:1].upper() + text[1:]
+
+
 def _standard_fields(obj: registry.ObjectDef) -> list[FieldSpec]:
     specs = []
     for f in obj.model._meta.concrete_fields:
@@ -156,7 +161,7 @@ def _standard_fields(obj: registry.ObjectDef) -> list[FieldSpec]:
         specs.append(
             FieldSpec(
                 name=f.name,
-                label=str(f.verbose_name).capitalize() if f.verbose_name else f.name,
+                label=_sentence_case(str(f.verbose_name)) if f.verbose_name else f.name,
                 type=kind,
                 required=not f.blank and f.name not in SYSTEM_FIELDS,
                 editable=f.editable and f.name not in SYSTEM_FIELDS,
