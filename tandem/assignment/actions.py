@@ -137,7 +137,7 @@ def _merge_values(actor, obj_def, record, new_owner, link: str) -> dict:
 
 def _email(template_key: str, actor, obj_def, record, new_owner, link: str) -> None:
     from tandem.messaging.models import NotificationTemplate
-    from tandem.messaging.notify import DEFAULT_TEMPLATES, email_from_template
+    from tandem.messaging.notify import DEFAULT_TEMPLATES, email_user
 
     key = template_key or DEFAULT_TEMPLATE
     if key not in DEFAULT_TEMPLATES and not NotificationTemplate.objects.filter(key=key).exists():
@@ -145,10 +145,8 @@ def _email(template_key: str, actor, obj_def, record, new_owner, link: str) -> N
             "Notification template %r is gone; sending %r instead", key, DEFAULT_TEMPLATE
         )
         key = DEFAULT_TEMPLATE
-    if new_owner.email:
-        email_from_template(
-            key, new_owner.email, _merge_values(actor, obj_def, record, new_owner, link)
-        )
+    # Respects the new owner's "Records assigned to me" email preference.
+    email_user(new_owner, key, _merge_values(actor, obj_def, record, new_owner, link))
 
 
 def queue_recipients(queue: Group) -> list[str]:

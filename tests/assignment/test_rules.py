@@ -203,6 +203,20 @@ def test_assignment_writes_history_notifies_and_emails(team, django_capture_on_c
     assert "Verdi" in mail.outbox[0].subject
 
 
+def test_assignment_email_respects_the_owners_preference(team, django_capture_on_commit_callbacks):
+    from tandem.calendar_app.models import EmailPreference
+
+    EmailPreference.objects.create(user=team.reps[0], kind="assignment", enabled=False)
+    make_rule([{"criteria": [], "user": team.reps[0]}])
+    lead = new_lead(team.org.owner)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_assignment_rules(lead, team.org.owner)
+    assert mail.outbox == []
+    # The in-app notification still arrives: only the email was turned off.
+    assert Notification.objects.filter(user=team.reps[0], record_id=lead.pk).count() == 1
+
+
 def test_send_email_false_sends_no_email(team, django_capture_on_commit_callbacks):
     make_rule([{"criteria": [], "user": team.reps[0]}])
     lead = new_lead(team.org.owner)
