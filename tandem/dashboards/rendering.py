@@ -265,10 +265,15 @@ def _report_component(out, c, run_as, viewer_reports, selected, ctx):
         }
         return
     if not may_use(rtype, run_as):
-        out.error = _("%(user)s may not read %(objects)s, so this component is empty.") % {
-            "user": run_as.full_name,
-            "objects": rtype.obj_def.label_plural,
-        }
+        if getattr(rtype, "admin_only", False):
+            out.error = _(
+                "Only administrators may run “%(type)s” reports; %(user)s is not one."
+            ) % {"type": rtype.label, "user": run_as.full_name}
+        else:
+            out.error = _("%(user)s may not read %(objects)s, so this component is empty.") % {
+                "user": run_as.full_name,
+                "objects": rtype.obj_def.label_plural,
+            }
         return
     p = engine.prepare(rtype, report.definition)
     out.notes.extend(p.missing)

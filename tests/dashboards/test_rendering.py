@@ -225,3 +225,19 @@ def test_the_query_count_does_not_grow_with_the_number_of_groups_or_records(data
         page = client.get(url).content.decode()
     assert "Negotiation/Review" in page
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_administrative_report_types_explain_themselves_to_a_rep(data):
+    from tandem.reports.models import Report
+
+    users = Report.objects.create(
+        name="Users",
+        report_type="admin_users",
+        owner=data.admin,
+        definition={"format": "tabular", "columns": ["name", "email"]},
+    )
+    board = make_dashboard(data.admin, {"report": users, "kind": "table"})
+    [tile] = _tiles(board, data.owner)
+    assert "Only administrators may run" in tile.error
+    [tile] = _tiles(board, data.admin)
+    assert not tile.error and len(tile.table["rows"]) == 6
