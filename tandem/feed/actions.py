@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tandem.access.directory import pickable_users
 from tandem.access.door import can
@@ -26,18 +25,6 @@ MAX_MENTIONS = 20
 # The first word after an "@": a typed mention is matched on the user's whole name.
 MENTION_START = re.compile(r"@([^\W\d_][\w'’.-]*)")
 
-# The editable "mention" notification email (Setup edits the row; this is its first text).
-MENTION_TEMPLATE = (
-    "mention",
-    gettext_lazy("Mentioned in a post"),
-    "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}",
-    (
-        'Hello {{Recipient.FirstName|"there"}},\n\n'
-        "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}:\n\n"
-        "{{Post.Text}}\n\nOpen it: {{Record.Link}}\n"
-    ),
-)
-
 
 @dataclass
 class Posted:
@@ -46,16 +33,6 @@ class Posted:
     post: Post
     notified: list = field(default_factory=list)
     unreachable: list = field(default_factory=list)
-
-
-def ensure_mention_template():
-    """Create the default "mention" template once; an administrator's edits are kept."""
-    from tandem.messaging.models import NotificationTemplate
-
-    key, name, subject, body = MENTION_TEMPLATE
-    NotificationTemplate.objects.get_or_create(
-        key=key, defaults={"name": str(name), "subject": subject, "body": body}
-    )
 
 
 def record_of(user, post: Post):
@@ -122,8 +99,8 @@ def _clean_body(body: str) -> str:
 
 
 def _tell(recipient, author, obj_def, record, post: Post, link) -> None:
-    from tandem.calendar_app.models import EmailPreference
-    from tandem.messaging.notify import email_from_template, notify
+    """In-app notification, and the editable "mention" email unless the person turned it off."""
+    from tandem.messaging.notify import email_user, notify
 
     url = f"{record.get_absolute_url()}#post-{post.pk}"
     title = _("%(author)s mentioned you on %(object)s %(name)s") % {
@@ -132,23 +109,19 @@ def _tell(recipient, author, obj_def, record, post: Post, link) -> None:
         "name": record,
     }
     notify(recipient, MENTION_KIND, title[:255], url, obj_def.name, record.pk)
-    if recipient.email and EmailPreference.wants(recipient, MENTION_KIND):
-        ensure_mention_template()
-        email_from_template(
-            MENTION_TEMPLATE[0],
-            recipient.email,
-            {
-                "Record.Type": obj_def.label.lower(),
-                "Record.Name": str(record),
-                "Record.Link": link(url)
-                if link
-                else getattr(settings, "TANDEM_BASE_URL", "") + url,
-                "Sender.Name": author.full_name,
-                "Recipient.FirstName": recipient.first_name,
-                "Recipient.Name": recipient.full_name,
-                "Post.Text": post.body,
-            },
-        )
+    email_user(
+        recipient,
+        MENTION_KIND,
+        {
+            "Record.Type": obj_def.label.lower(),
+            "Record.Name": str(record),
+            "Record.Link": link(url) if link else getattr(settings, "TANDEM_BASE_URL", "") + url,
+            "Sender.Name": author.full_name,
+            "Recipient.FirstName": recipient.first_name,
+            "Recipient.Name": recipient.full_name,
+            "Post.Text": post.body,
+        },
+    )
 
 
 def _publish(author, record, body: str, mention_ids, parent: Post | None, link) -> Posted:

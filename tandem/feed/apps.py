@@ -1,23 +1,12 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _default_templates(sender, using="default", **kwargs):
-    """The "mention" notification email exists after every migrate (edits are kept)."""
-    from django.db import connections
-
-    from tandem.messaging.models import NotificationTemplate
-
-    if NotificationTemplate._meta.db_table not in connections[using].introspection.table_names():
-        return
-    from tandem.feed.actions import ensure_mention_template
-
-    ensure_mention_template()
-
-
 class FeedConfig(AppConfig):
-    """Record feeds: posts, comments, mentions, follows and tracked changes."""
+    """Record feeds: posts, comments, mentions, follows and tracked changes.
+
+    The "mention" notification email is one of messaging's built-in, editable templates.
+    """
 
     name = "tandem.feed"
     label = "feed"
@@ -32,4 +21,3 @@ class FeedConfig(AppConfig):
             panels = obj_def.extra.setdefault("detail_panels", [])
             if feed_panel not in panels:
                 panels.append(feed_panel)
-        post_migrate.connect(_default_templates, sender=self, dispatch_uid="feed-default-templates")

@@ -9,7 +9,8 @@ from django.urls import reverse
 from tandem.access.door import can
 from tandem.calendar_app.models import EmailPreference
 from tandem.feed.models import Mention, Post
-from tandem.messaging.models import Notification, NotificationTemplate
+from tandem.messaging.models import Notification
+from tandem.messaging.notify import template as notification_template
 from tests import factories as f
 from tests.feed.conftest import fresh, post_url
 
@@ -144,7 +145,7 @@ def test_email_follows_the_preference_and_the_editable_template(
     client, deal, django_capture_on_commit_callbacks
 ):
     org = deal.org
-    template = NotificationTemplate.objects.get(key="mention")
+    template = notification_template("mention")  # as Setup › Email Templates lists it
     template.subject = "Heads up from {{Sender.Name}} on {{Record.Name}}"
     template.save()
     EmailPreference.objects.create(user=org.ceo, kind="mention", enabled=False)
