@@ -21,7 +21,7 @@ from tandem.core import actions, registry
 from tandem.core.fields import fields_named, get_field
 from tandem.core.filters import conditions_q
 from tandem.core.models import ListView
-from tandem.web.display import show
+from tandem.web.display import lookup_names, show
 from tandem.web.forms import RecordForm
 from tandem.web.layouts import layout_for
 from tandem.web.list_forms import RELATIVE_DATES, ListViewForm, initial_for
@@ -168,11 +168,12 @@ def record_list(request, slug):
     rows = rows[:PAGE_SIZE]
     editable = editable_rows(obj_def, request.user, rows)
     fields = inline_fields(obj_def, request.user) if editable else set()
+    names = lookup_names(rows, columns, request.user)
     table = [
         (
             row,
             [
-                (c, show(row, c), i > 0 and row.pk in editable and c.name in fields)
+                (c, show(row, c, names=names), i > 0 and row.pk in editable and c.name in fields)
                 for i, c in enumerate(columns)
             ],
         )

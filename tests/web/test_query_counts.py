@@ -175,3 +175,6 @@ def test_list_page_cost_does_not_grow(client, org, custom_fields, object_name):
     assert large_count <= LIST_CEILING
     page = client.get(url).content.decode()
     assert f"Rows 1–{LIST_ROWS}" in page and "EMEA" in page
+    newest = obj_def.model.objects.unrestricted().exclude(custom={}).latest("pk")
+    partner = registry.get("account").model.objects.unrestricted().get(pk=newest.custom["partner"])
+    assert f'<a href="{partner.get_absolute_url()}">{partner.name}</a>' in page
