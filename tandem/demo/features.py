@@ -8,6 +8,7 @@ ready-made dashboards, and eight weeks of sign-ins so the Adoption dashboard has
 """
 
 import datetime
+import itertools
 import random
 
 from django.utils import timezone
@@ -19,11 +20,13 @@ from tandem.assignment.models import (
     RoundRobinGroup,
     RoundRobinMember,
 )
-from tandem.core.models import Company
+from tandem.core.models import Company, FieldHistory, PicklistValue
 from tandem.dashboards.demo import install_demo_dashboards
 from tandem.forecasts.demo import install_demo_quotas
 from tandem.partners.models import ClaimLimit, PartnerProgram
+from tandem.pipeline.models import LossReason, OpportunityLoss
 from tandem.reports.standard import install_standard_reports
+from tandem.sales.models import Opportunity
 
 
 def switch_on_features(org) -> None:
@@ -76,9 +79,67 @@ def switch_on_features(org) -> None:
 
 def finish_features(org, rng: random.Random, anchor: datetime.datetime) -> None:
     admin = User.objects.get(pk=org.admin_id)
-    install_demo_quotas()
+    record_stage_moves(rng, anchor)
+    install_demo_quotas(today=anchor.date())
     install_demo_dashboards(owner=admin)
     record_sign_ins(rng, anchor)
+
+
+COMPETITORS = ("Kuka Systems", "Fanuc Direct", "Universal Arms", "RoboWorks", "")
+# The newest opportunities get a stage history; bounded so the large demo stays quick to load.
+STAGE_HISTORY_LIMIT = 20_000
+
+
+def record_stage_moves(rng: random.Random, anchor: datetime.datetime) -> None:
+    """How the deals got where they are: a stage history walking the stage order up to the
+    current stage (for time in stage), and a loss reason and competitor on every lost deal."""
+    stages = list(
+        PicklistValue.objects.filter(object_name="opportunity", field_name="stage", is_active=True)
+        .order_by("sort_order", "pk")
+        .values_list("value", "is_closed")
+    )
+    open_path = [v for v, closed in stages if not closed]
+    opps = Opportunity.objects.unrestricted()
+    history = []
+    newest = opps.order_by("-created_at", "-id").values_list(
+        "pk", "owner_id", "stage", "created_at", "is_closed"
+    )[:STAGE_HISTORY_LIMIT]
+    for pk, owner_id, stage, created, closed in newest:
+        if closed:
+            path = open_path[: rng.randint(1, len(open_path))] + [stage]
+        else:
+            path = open_path[: open_path.index(stage) + 1] if stage in open_path else [stage]
+        span = max((anchor - created).total_seconds(), 3600.0)
+        moments = sorted(rng.uniform(0.05, 0.95) * span for _ in path[1:])
+        for (old, new), offset in zip(itertools.pairwise(path), moments, strict=True):
+            history.append(
+                FieldHistory(
+                    object_name="opportunity",
+                    record_id=pk,
+                    field_name="stage",
+                    old_value=old,
+                    new_value=new,
+                    changed_by_id=owner_id,
+                    changed_at=created + datetime.timedelta(seconds=offset),
+                )
+            )
+    FieldHistory.objects.bulk_create(history, batch_size=2000)
+    reasons = [r for r, _label in LossReason.choices]
+    lost = opps.filter(is_closed=True, is_won=False).values_list("pk", "owner_id")
+    OpportunityLoss.objects.bulk_create(
+        (
+            OpportunityLoss(
+                opportunity_id=pk,
+                recorded_by_id=owner_id,
+                reason=(reason := rng.choice(reasons)),
+                competitor=rng.choice(COMPETITORS[:-1])
+                if reason == "Competitor"
+                else rng.choice(COMPETITORS),
+            )
+            for pk, owner_id in lost.iterator(chunk_size=2000)
+        ),
+        batch_size=2000,
+    )
 
 
 def record_sign_ins(rng: random.Random, anchor: datetime.datetime, weeks: int = 8) -> None:

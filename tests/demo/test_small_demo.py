@@ -152,3 +152,22 @@ def test_demo_has_dashboards_quotas_and_sign_ins(demo):
     page = client.get(f"/dashboards/{adoption.pk}/")
     assert page.status_code == 200
     assert "users who have not logged in" in page.content.decode().lower()
+
+
+def test_demo_deals_have_stage_history_and_loss_reasons(demo):
+    from tandem.core.models import FieldHistory
+    from tandem.pipeline.history import time_in_stage
+    from tandem.pipeline.models import OpportunityLoss
+
+    lost = Opportunity.objects.unrestricted().filter(is_closed=True, is_won=False)
+    assert lost.exists()
+    assert OpportunityLoss.objects.count() == lost.count()
+    assert OpportunityLoss.objects.filter(reason="Competitor").exclude(competitor="").exists()
+    won = Opportunity.objects.unrestricted().filter(is_won=True).first()
+    moves = FieldHistory.objects.filter(
+        object_name="opportunity", record_id=won.pk, field_name="stage"
+    )
+    assert moves.order_by("-changed_at").first().new_value == won.stage
+    # Time in stage adds up to the deal's age: every stage it passed through is counted.
+    spent = time_in_stage([won.pk])[won.pk]
+    assert len(spent) == moves.count() + 1
