@@ -163,7 +163,7 @@ def mention_options(request, slug, pk):
     obj_def = object_or_404(slug)
     record = fetch(obj_def, request.user, pk)
     text = request.GET.get("q", "").strip()[:60]
-    people = pickable_users(request.user).exclude(pk=request.user.pk)
+    people = pickable_users(request.user).exclude(pk=request.user.pk).select_related("profile")
     for word in text.split()[:3]:
         people = people.filter(
             Q(first_name__istartswith=word)
