@@ -364,4 +364,12 @@ def can(user, action: str, record) -> bool:
 
 
 def can_create(user, object_name: str) -> bool:
-    return principals_for(user).object_permission(object_name, "create")
+    """The profile's create permission (read from the profile: no principals to resolve)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    profile = getattr(user, "profile", None)
+    return bool(
+        user.is_active
+        and profile is not None
+        and profile.has_object_permission(object_name, "create")
+    )
