@@ -140,6 +140,12 @@ def editable_rows(obj_def, user, rows) -> set[int]:
     return set(qs.values_list("pk", flat=True))
 
 
+def cell_url(pattern: str, pk: int) -> str:
+    """The inline-edit URL of a row's cell, from the column's URL reversed for pk 0."""
+    head, _sep, tail = pattern.rpartition("/0/cell/")
+    return f"{head}/{pk}/cell/{tail}"
+
+
 @login_required
 def record_list(request, slug):
     obj_def = object_or_404(slug)
@@ -171,11 +177,23 @@ def record_list(request, slug):
     editable = editable_rows(obj_def, request.user, rows)
     fields = inline_fields(obj_def, request.user) if editable else set()
     names = lookup_names(rows, columns, request.user)
+    # One reverse() per column, not per cell: a page has hundreds of editable cells.
+    cell_urls = {
+        c.name: reverse("list_cell_edit", args=[obj_def.slug, 0, c.name])
+        for c in columns[1:]
+        if c.name in fields
+    }
     table = [
         (
             row,
             [
-                (c, show(row, c, names=names), i > 0 and row.pk in editable and c.name in fields)
+                (
+                    c,
+                    show(row, c, names=names),
+                    cell_url(cell_urls[c.name], row.pk)
+                    if i > 0 and row.pk in editable and c.name in fields
+                    else "",
+                )
                 for i, c in enumerate(columns)
             ],
         )
@@ -293,7 +311,8 @@ def cell_edit(request, slug, pk, field):
         or spec.name not in inline_fields(obj_def, request.user)
     ):
         raise Http404
-    context = {"obj_def": obj_def, "row": record, "spec": spec, "editable": True}
+    url = reverse("list_cell_edit", args=[obj_def.slug, record.pk, spec.name])
+    context = {"obj_def": obj_def, "row": record, "spec": spec, "editable": url, "url": url}
     if request.method == "GET" and request.GET.get("show"):
         return render(request, "web/list_cell.html", context | {"value": show(record, spec)})
     form = RecordForm(obj_def, request.user, record=record, data=request.POST or None)
