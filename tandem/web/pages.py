@@ -1,5 +1,7 @@
 """Home, global search and lookup suggestions."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q, Sum
 from django.http import Http404
@@ -19,8 +21,6 @@ LOOKUP_LIMIT = 20
 
 def _todays_events(user):
     """The user's events that overlap today, in their time zone."""
-    import datetime
-
     from tandem.calendar_app.agenda import user_zone
 
     tz = user_zone(user)
@@ -82,7 +82,7 @@ def _pipeline_by_stage(user):
 
 @login_required
 def home(request):
-    """My open tasks, today's events, my pipeline by stage, my feed and my leads (Recent Items in the sidebar)."""
+    """My open tasks, today's events, pipeline by stage, feed and leads (Recent Items: sidebar)."""
     from tandem.feed.stream import home_feed
 
     user = request.user
