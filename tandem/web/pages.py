@@ -20,8 +20,9 @@ LOOKUP_LIMIT = 20
 
 
 def _todays_events(user):
-    """The user's events that overlap today, in their time zone."""
+    """Events the user owns or is invited to (not declined) that overlap today, in their zone."""
     from tandem.calendar_app.agenda import user_zone
+    from tandem.calendar_app.attendees import invited_event_ids
 
     tz = user_zone(user)
     today = timezone.now().astimezone(tz).date()
@@ -33,7 +34,9 @@ def _todays_events(user):
         today,
         list(
             event.objects.visible_to(user)
-            .filter(owner=user, start__lt=end, end__gte=start)
+            .filter(
+                Q(owner=user) | Q(pk__in=invited_event_ids(user)), start__lt=end, end__gte=start
+            )
             .order_by("start", "pk")[:10]
         ),
     )

@@ -293,3 +293,20 @@ def test_home_loads_with_a_bounded_number_of_queries(client, deal):
     big = _count(client)
     assert big == small, (small, big)
     assert big <= 45, big
+
+
+def test_home_shows_todays_events_i_am_invited_to_unless_declined(client, deal):
+    from tandem.activities.models import EventAttendee
+    from tandem.calendar_app.attendees import invite
+
+    org = deal.org
+    now = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    kickoff = Event.objects.create(
+        owner=org.owner, subject="Kickoff", start=now, end=now + datetime.timedelta(hours=1)
+    )
+    invite(fresh(org.owner), kickoff, users=[org.manager])
+    client.force_login(org.manager)
+    assert "Kickoff" in _home(client)
+    EventAttendee.objects.filter(user=org.manager).update(status=EventAttendee.DECLINED)
+    events = client.get(reverse("home")).context["todays_events"]
+    assert kickoff not in events
