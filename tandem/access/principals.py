@@ -102,15 +102,15 @@ def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def effective_defaults(is_external: bool) -> dict:
-    """Each object's default access for internal or external users (external never wider)."""
-    table = OrgDefault._meta.db_table
-    rows = {
-        name: (internal, external)
-        for name, internal, external in _rows(
-            f"SELECT object_name, internal_access, external_access FROM {table}"
-        )
-    }
+def effective_defaults(is_external: bool, rows: dict | None = None) -> dict:
+    """Each object's default access for internal or external users (external never wider).
+
+    `rows` is {object name: (internal, external)} when the caller has read them already.
+    """
+    if rows is None:
+        table = OrgDefault._meta.db_table
+        sql = f"SELECT object_name, internal_access, external_access FROM {table}"
+        rows = {name: (internal, external) for name, internal, external in _rows(sql)}
     result = {}
     for obj in registry.all_objects():
         internal, external = rows.get(obj.name, (obj.default_owd, obj.default_owd))
@@ -125,6 +125,18 @@ def effective_defaults(is_external: bool) -> dict:
             external = OWD_PRIVATE
         result[obj.name] = external
     return result
+
+
+def _with_nested(direct: set[int], nested: dict[int, set[int]]) -> frozenset:
+    """The groups in `direct` and every group that holds one of them, however deep."""
+    found = set(direct)
+    frontier = list(found)
+    while frontier:
+        for parent in nested.get(frontier.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                frontier.append(parent)
+    return frozenset(found)
 
 
 def _groups_reaching(user, subtree, below, subs_ancestors) -> frozenset:
@@ -153,30 +165,57 @@ def _groups_reaching(user, subtree, below, subs_ancestors) -> frozenset:
             nested.setdefault(member_group_id, set()).add(group_id)
         else:
             found.add(group_id)
-    frontier = list(found)
-    while frontier:
-        for parent in nested.get(frontier.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                frontier.append(parent)
-    return frozenset(found)
+    return _with_nested(found, nested)
+
+
+def _principal_rows(user) -> list[tuple]:
+    """Everything principals need, in one round trip: one UNION ALL of three small tables.
+
+    Columns: tag, four ids, three strings. 'c' rows are the role closure around my role
+    (ancestor, descendant, depth, ancestor's partner account); 'g' rows are group
+    memberships that may reach me (group, member group, role; kind) — every group-in-group,
+    role and role-and-subordinates row, and user rows for me and the users below me; 'd'
+    rows are the defaults (object, internal, external).
+    """
+    closure, roles = RoleClosure._meta.db_table, Role._meta.db_table
+    members, users = GroupMember._meta.db_table, User._meta.db_table
+    parts, params = [], []
+    member_where = "kind IN (%s, %s, %s) OR (kind = %s AND user_id = %s)"
+    member_params = [TARGET_GROUP, TARGET_ROLE, TARGET_ROLE_SUBS, TARGET_USER, user.pk]
+    if user.role_id:
+        parts.append(
+            f"SELECT 'c', c.ancestor_id, c.descendant_id, c.depth, r.partner_account_id,"
+            f" NULL, NULL, NULL FROM {closure} c JOIN {roles} r ON r.id = c.ancestor_id"
+            f" WHERE c.ancestor_id = %s OR c.descendant_id = %s"
+        )
+        params += [user.role_id, user.role_id]
+        member_where += (
+            f" OR (kind = %s AND user_id IN (SELECT id FROM {users} WHERE role_id IN"
+            f" (SELECT descendant_id FROM {closure} WHERE ancestor_id = %s AND depth > 0)))"
+        )
+        member_params += [TARGET_USER, user.role_id]
+    parts.append(
+        f"SELECT 'g', group_id, member_group_id, role_id, NULL, kind, NULL, NULL"
+        f" FROM {members} WHERE {member_where}"
+    )
+    params += member_params
+    parts.append(
+        f"SELECT 'd', NULL, NULL, NULL, NULL, object_name, internal_access, external_access"
+        f" FROM {OrgDefault._meta.db_table}"
+    )
+    return _rows(" UNION ALL ".join(parts), params)
 
 
 def resolve(user) -> Principals:
+    rows = _principal_rows(user)
     subtree: frozenset = frozenset()
     ancestors: frozenset = frozenset()
     subs_ancestors: frozenset = frozenset()
     if user.role_id:
-        closure, roles = RoleClosure._meta.db_table, Role._meta.db_table
-        rows = _rows(
-            f"SELECT c.ancestor_id, c.descendant_id, c.depth, r.partner_account_id"
-            f" FROM {closure} c JOIN {roles} r ON r.id = c.ancestor_id"
-            f" WHERE c.ancestor_id = %s OR c.descendant_id = %s",
-            [user.role_id, user.role_id],
-        )
-        subtree = frozenset(d for a, d, _depth, _p in rows if a == user.role_id)
+        closure = [(a, d, depth, partner) for tag, a, d, depth, partner, *_ in rows if tag == "c"]
+        subtree = frozenset(d for a, d, _depth, _p in closure if a == user.role_id)
         # Depth 0 is my own role: it says whether I sit in a partner company's hierarchy.
-        chain = [(a, depth, partner) for a, d, depth, partner in rows if d == user.role_id]
+        chain = [(a, depth, partner) for a, d, depth, partner in closure if d == user.role_id]
         above = [(pk, partner) for pk, depth, partner in chain if depth > 0]
         mine_is_partner = any(depth == 0 and partner for _, depth, partner in chain)
         ancestors = frozenset(pk for pk, _ in above)
@@ -184,6 +223,22 @@ def resolve(user) -> Principals:
             pk for pk, partner in above if not mine_is_partner or partner is not None
         )
     below = subtree - {user.role_id}
+    direct: set[int] = set()
+    nested: dict[int, set[int]] = {}
+    for tag, group_id, member_group_id, role_id, _d, kind, *_ in rows:
+        if tag != "g":
+            continue
+        if kind == TARGET_GROUP:
+            nested.setdefault(member_group_id, set()).add(group_id)
+        elif (
+            kind == TARGET_USER
+            or (kind == TARGET_ROLE and role_id in subtree)
+            or (kind == TARGET_ROLE_SUBS and (role_id in subtree or role_id in subs_ancestors))
+        ):
+            direct.add(group_id)
+    defaults = {
+        name: (internal, external) for tag, *_ids, name, internal, external in rows if tag == "d"
+    }
     partner_account_id = None
     if user.is_external and user.contact_id:
         from tandem.sales.models import Contact
@@ -204,8 +259,8 @@ def resolve(user) -> Principals:
         below_role_ids=below,
         ancestor_role_ids=ancestors,
         subs_ancestor_role_ids=subs_ancestors,
-        group_ids=_groups_reaching(user, subtree, below, subs_ancestors),
-        owd=effective_defaults(user.is_external),
+        group_ids=_with_nested(direct, nested),
+        owd=effective_defaults(user.is_external, defaults),
         partner_account_id=partner_account_id,
     )
 
