@@ -5,6 +5,7 @@ One action, all or nothing: if any part cannot be created, nothing is.
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +18,7 @@ from tandem.activities.models import Event, Note, Task
 from tandem.core import registry
 from tandem.core.actions import NotVisible, create_record, tell_channel_manager
 from tandem.core.fields import all_fields, custom_fields, default_picklist_value
+from tandem.core.filters import coerce
 from tandem.core.models import FieldHistory, PicklistValue
 from tandem.sales.lead_mapping import Mapping, check_value, mappings
 from tandem.sales.models import Account, Contact, Lead, Opportunity
@@ -186,8 +188,20 @@ def _custom_values(lead: Lead, target: str, usable: list, problems: list[str]) -
     for spec in custom_fields(registry.get(target)):
         key = spec.name.removeprefix("custom.")
         default = spec.definition.default_value if spec.definition else ""
-        if key not in out and default:
-            out[key] = default.split(";") if spec.type == "multipicklist" else default
+        if key in out or not default:
+            continue
+        if spec.type == "multipicklist":
+            out[key] = [v.strip() for v in default.split(";") if v.strip()]
+            continue
+        try:
+            value = coerce(spec, default)
+        except ValidationError:
+            continue  # Setup refuses such defaults; an old bad one is simply not applied
+        if isinstance(value, Decimal):
+            value = float(value)
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            value = value.isoformat()
+        out[key] = value
     return out
 
 

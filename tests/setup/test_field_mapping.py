@@ -179,3 +179,17 @@ def test_a_value_the_target_picklist_lacks_refuses_the_conversion(org):
     ]
     lead.refresh_from_db()
     assert not lead.is_converted
+
+
+def test_new_records_get_the_target_fields_defaults_typed_as_the_form_would(org):
+    cf("account", "tier", default_value="Standard")
+    cf("account", "is_key", "checkbox", default_value="true")
+    cf("opportunity", "discount", "percent", default_value="5")
+    cf("lead", "region", convert_to={"account": "tier"})
+    plain = f.lead(org.owner, company="Plain")
+    result = convert_lead(org.owner, plain, owner=org.owner, converted_status=CONVERTED)
+    assert result.account.custom == {"tier": "Standard", "is_key": True}
+    assert result.opportunity.custom == {"discount": 5.0}
+    mapped = f.lead(org.owner, company="Mapped", custom={"region": "Gold"})
+    result = convert_lead(org.owner, mapped, owner=org.owner, converted_status=CONVERTED)
+    assert result.account.custom["tier"] == "Gold"  # the lead's value wins over the default
