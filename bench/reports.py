@@ -188,25 +188,34 @@ def door_sql(email: str):
     return qs.query.sql_with_params()
 
 
-def export_rate(email: str, limit_s: float) -> tuple[int, float]:
-    """Rows per second of the CSV export (the whole streamed response is consumed)."""
+def export_rate(email: str, limit_s: float, sorted_: bool) -> tuple[int, float, float]:
+    """(rows, rows per second, seconds to the first row) of the CSV export, fully consumed.
+
+    `sorted_` keeps the report's sort (largest amount first: the database sorts every row
+    before the first leaves); otherwise rows stream in id order.
+    """
     from tandem.reports import engine
     from tandem.reports.exports import csv_response
 
     rtype, definition = pipeline()
     # Every opportunity, with the report's columns: more than 100,000 rows.
     definition = {**definition, "format": "tabular", "filters": [], "groupings": []}
+    if not sorted_:
+        definition["sort"] = ""
     p = engine.prepare(rtype, definition)
     user = fresh_user(email)
     response = csv_response(p, user, "export")
     rows = -1  # the header line
+    first = None
     started = clock()
     for chunk in response.streaming_content:
         rows += chunk.count(b"\n")
+        if first is None and rows > 0:
+            first = clock() - started
         if clock() - started > limit_s and rows >= 100_000:
             break
     elapsed = clock() - started
-    return rows, rows / elapsed
+    return rows, rows / elapsed, first or 0.0
 
 
 def main(argv=None) -> int:
@@ -269,13 +278,17 @@ def main(argv=None) -> int:
             f"{label:<22}{n:>7}{s['total']['count']:>9,}{ms:>11.1f}{ratio:>7.2f}x{door:>13.1f}"
             f"  {'ok' if good else 'MISSES'}"
         )
-    rows, rate = export_rate(PERSONAS[0][1], args.export_seconds)
-    export_ok = rate >= TARGET_EXPORT
+    export_ok = True
+    for sorted_ in (True, False):
+        rows, rate, first = export_rate(PERSONAS[0][1], args.export_seconds, sorted_)
+        good = rate >= TARGET_EXPORT
+        export_ok = export_ok and good
+        order = "in the report's order (-amount)" if sorted_ else "in id order (no sort)"
+        print(
+            f"\nCSV export as the administrator, {order}: {rows:,} rows at {rate:,.0f} rows/s "
+            f"(first row after {first:.2f} s)  {'ok' if good else 'MISSES'}"
+        )
     ok = ok and export_ok
-    print(
-        f"\nCSV export as the administrator: {rows:,} rows at {rate:,.0f} rows/s  "
-        f"{'ok' if export_ok else 'MISSES'}"
-    )
     print(
         "\nreport = prepare the saved definition and run it (door, groups, subtotals, total)"
         "\n         for a freshly loaded user; ratio to the raw SQL floor."

@@ -108,6 +108,31 @@ def iter_rows(
     yield from qs.iterator(chunk_size=chunk_size)
 
 
+def iter_raw_rows(
+    p: Prepared,
+    user,
+    ctx: Context | None = None,
+    sort: str = "",
+    drill=None,
+    chunk_size: int = 2000,
+):
+    """Every row as the database driver returns it (no per-value ORM conversion), streamed.
+
+    For CSV exports, which turn every value into text anyway: exports.raw_formatter() knows
+    each column's driver types on SQLite and PostgreSQL. Same query, same door as iter_rows.
+    """
+    from django.db import connections
+
+    ctx = ctx or Context.current()
+    keys = [f"c{i}" for i in range(len(p.columns))]
+    qs = _row_queryset(p, user, ctx, sort, drill).values_list(*keys)
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(chunk_size):
+            yield from batch
+
+
 def run(
     p: Prepared,
     user,

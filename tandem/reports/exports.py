@@ -2,20 +2,17 @@
 
 import csv
 import datetime
+import io
 import tempfile
 
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tandem.reports.engine import iter_rows
+from tandem.reports.engine import iter_raw_rows, iter_rows
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def _text(value) -> str:
@@ -42,15 +39,91 @@ def _filename(name: str, ext: str) -> str:
     return f"{slugify(name) or 'report'}.{ext}"
 
 
+FORMULA_FIRST = frozenset(FORMULA_START)
+CSV_BATCH = 1000  # rows per streamed chunk: one write per batch, not per row
+
+
+def _safe(value) -> str:
+    if value is None:
+        return ""
+    if value.__class__ is not str:
+        return _text(value)
+    return "'" + value if value[:1] in FORMULA_FIRST else value
+
+
+def _checkbox(value) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    return value if value.__class__ is str else value.isoformat()  # SQLite hands back text
+
+
+def _datetime(value) -> str:
+    if value.__class__ is str:  # SQLite: naive UTC text
+        value = datetime.datetime.fromisoformat(value)
+        if settings.USE_TZ and value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+    return _text(value)
+
+
+def _number(places):
+    def fmt(value) -> str:
+        if value is None:
+            return ""
+        if places and value.__class__ in (int, float):  # SQLite: a number, not a Decimal
+            return f"{value:.{places}f}"
+        return str(value)
+
+    return fmt
+
+
+def raw_formatter(col):
+    """Text of a column's values as the database driver returns them (engine.iter_raw_rows)."""
+    kind = col.type
+    if col.spec.is_custom:
+        return _text  # JSON values come back as text or numbers: the general conversion
+    if kind in ("number", "currency", "percent"):
+        return _number(col.spec.decimal_places)
+    if kind == "date":
+        return _date
+    if kind == "datetime":
+        return _datetime
+    if kind == "checkbox":
+        return _checkbox
+    return _safe
+
+
+def csv_lines(p, user, sort: str = "", drill=None, ctx=None):
+    """The CSV text of a report's rows, header first, in chunks of CSV_BATCH rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.label for c in p.columns])
+    pairs = list(enumerate(raw_formatter(c) for c in p.columns))
+    batch = []
+    for row in iter_raw_rows(p, user, ctx, sort, drill):
+        batch.append([f(row[i]) for i, f in pairs])
+        if len(batch) >= CSV_BATCH:
+            writer.writerows(batch)
+            batch.clear()
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    writer.writerows(batch)
+    yield buffer.getvalue()
+
+
 def csv_response(p, user, name: str, sort: str = "", drill=None, ctx=None) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    def chunks():
+        first = True
+        for text in csv_lines(p, user, sort, drill, ctx):
+            # A BOM first, so spreadsheet programs read the file as UTF-8.
+            yield ("\ufeff" + text if first else text).encode("utf-8")
+            first = False
 
-    def lines():
-        yield "\ufeff" + writer.writerow([c.label for c in p.columns])
-        for row in iter_rows(p, user, ctx, sort, drill):
-            yield writer.writerow([_text(v) for v in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(name, "csv")}"'
     return response
 

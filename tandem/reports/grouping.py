@@ -246,18 +246,35 @@ def _grouped(
         picklists[i] = _picklist_index(col) if not kind else None
         if col.is_relation and not kind:
             labels_of[i] = _relation_labels(col, (row[f"g{i}"] for row in raw))
+    # Each distinct key is labelled once (a thousand owners, not fifteen thousand groups).
+    seen = [{} for _g in groupings]
     out = []
+    n = len(p.summaries)
     for row in raw:
         keys, labels, order = [], [], []
         for i, (col, kind) in enumerate(groupings):
-            key = row[f"g{i}"]
-            if kind:
-                key = _bucket_from_key(kind, key, ctx)
-            label = labels_of[i].get(key) if i in labels_of else None
-            keys.append(_serial(key))
-            labels.append(_label(col, kind, key, label, ctx))
-            order.append(_sort_key(col, kind, key, label, picklists[i]))
-        out.append((order, {"keys": keys, "labels": labels, **_values(row, p, rollup)}))
+            raw_key = row[f"g{i}"]
+            done = seen[i].get(raw_key)
+            if done is None:
+                key = _bucket_from_key(kind, raw_key, ctx) if kind else raw_key
+                label = labels_of[i].get(key) if i in labels_of else None
+                done = seen[i][raw_key] = (
+                    _serial(key),
+                    _label(col, kind, key, label, ctx),
+                    _sort_key(col, kind, key, label, picklists[i]),
+                )
+            keys.append(done[0])
+            labels.append(done[1])
+            order.append(done[2])
+        item = {
+            "keys": keys,
+            "labels": labels,
+            "count": row["record_count"],
+            "values": [row[f"s{j}"] for j in range(n)],
+        }
+        if rollup:
+            item["_n"] = [row.get(f"s{j}_n", row["record_count"]) or 0 for j in range(n)]
+        out.append((order, item))
     out.sort(key=lambda pair: pair[0])
     return [item for _order, item in out]
 

@@ -295,3 +295,33 @@ def test_gauge_settings_errors_name_the_field(client, data):
     post.update(chart="number")
     html = client.post(reverse("reports:preview", args=["opportunity"]), post).content.decode()
     assert 'id="report-chart-number"' in html
+
+
+def test_csv_values_are_written_the_same_on_every_database(client, data):
+    from tandem.reports.exports import csv_lines
+
+    p = engine.prepare(
+        "opportunity_account",
+        {
+            "format": "tabular",
+            "columns": [
+                "name",
+                "amount",
+                "close_date",
+                "is_won",
+                "probability",
+                "account__name",
+                "owner__name",
+                "created_at",
+            ],
+            "filters": [{"field": "name", "op": "in", "value": "O3,T1"}],
+            "sort": "name",
+        },
+    )
+    text = "".join(csv_lines(p, data.admin, ctx=engine.Context(datetime.date(2026, 5, 15), 4)))
+    lines = text.splitlines()
+    assert lines[0].startswith("Opportunity name,Amount,Close date,")
+    o3, t1 = (line.split(",") for line in lines[1:])
+    assert o3[:7] == ["O3", "300.00", "2026-03-31", "true", "", "Acme", data.owner.full_name]
+    assert t1[:4] == ["T1", "1000.00", "2026-07-01", "false"]
+    assert o3[7][:4] == "2026" and "T" in o3[7]  # an ISO date and time
