@@ -178,3 +178,27 @@ def test_list_page_cost_does_not_grow(client, org, custom_fields, object_name):
     newest = obj_def.model.objects.unrestricted().exclude(custom={}).latest("pk")
     partner = registry.get("account").model.objects.unrestricted().get(pk=newest.custom["partner"])
     assert f'<a href="{partner.get_absolute_url()}">{partner.name}</a>' in page
+
+
+@pytest.mark.parametrize("object_name", ["account", "lead", "opportunity"])
+def test_record_page_buttons_follow_the_door(client, org, object_name):
+    """Edit and Delete come from the same query as the record; they must match can()."""
+    from tandem.access.door import can
+    from tandem.access.models import READ, READ_WRITE
+
+    record = make(object_name, org.owner, [org.owner])
+    edit_url = f"/{record.object_def.slug}/{record.pk}/edit/"
+    delete_url = f"/{record.object_def.slug}/{record.pk}/delete/"
+    actions.share_record(org.owner, record, "user", org.teammate.pk, READ)
+    cases = [(org.owner, True, True), (org.manager, True, True), (org.teammate, False, False)]
+    for who, may_edit, may_delete in cases:
+        client.force_login(who)
+        response = client.get(record.get_absolute_url())
+        assert response.status_code == 200, who
+        page = response.content.decode()
+        assert (edit_url in page, delete_url in page) == (may_edit, may_delete), who
+        assert (can(who, "edit", record), can(who, "delete", record)) == (may_edit, may_delete)
+    actions.share_record(org.owner, record, "user", org.teammate.pk, READ_WRITE)
+    client.force_login(org.teammate)
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert edit_url in page and delete_url not in page
