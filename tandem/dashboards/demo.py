@@ -271,7 +271,7 @@ def _dashboards(active_users: int) -> list[dict]:
             gauge_low=round(active_users * 0.5),
             gauge_high=round(active_users * 0.8),
             gauge_target=max(active_users, 1),
-            footer=_("Login rate: out of %(n)s active employees.") % {"n": active_users},
+            footer=_("Target: all %(n)s active employees log in each week.") % {"n": active_users},
         ),
         c(source="records_created", chart="stacked_bar", width=12),
         c("activity_trends", chart="line"),

@@ -148,6 +148,8 @@ def _chart_from_summary(out, p, res, base, drill, chart_type):
         "labels": [g["labels"][0] for g in groups],
         "datasets": [{"label": _value_label(p), "data": [_value(g, p) for g in groups]}],
         "hrefs": [[_href(base, drill + g["drill"]) for g in groups]],
+        # A single series has no legend: the value axis says what is measured.
+        "axis": _value_label(p),
     }
 
 
@@ -165,6 +167,7 @@ def _chart_from_matrix(out, p, res, base, drill, chart_type):
             [_href(base, drill + r["cells"][j]["drill"]) if r["cells"][j] else "" for r in rows]
             for j, _c in enumerate(cols)
         ],
+        "axis": _value_label(p),
     }
 
 
@@ -245,6 +248,12 @@ def _gauge(component: DashboardComponent, value: float) -> dict:
         "high": high if high is not None else 100,
         "target": pct(component.gauge_target) if component.gauge_target is not None else None,
         "target_value": component.gauge_target,
+        # "63 % of target": the rate a reader wants without doing the division.
+        "of_target": (
+            round(value / _number(component.gauge_target) * 100)
+            if component.gauge_target is not None and _number(component.gauge_target)
+            else None
+        ),
         "band": band,
     }
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,7 +90,13 @@ def dashboard_view(request, pk):
     # HTMX filter changes and Refresh swap the grid; a history restore needs the whole page.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "dashboards/_grid.html" if partial else "dashboards/view.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The filtered URL is pushed to the address bar: Back from another page must not be
+    # answered from the browser cache with the bare grid fragment.
+    patch_vary_headers(response, ["HX-Request"])
+    if partial:
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required

@@ -174,6 +174,24 @@ def test_tables_and_gauges(data):
     assert table.table["total"][1:] == ["Grand total"][1:] + [2, 300]
     assert gauge.value == 300 and gauge.gauge["band"] == "low"
     assert gauge.gauge["position"] == 15.0 and gauge.gauge["target"] == 50.0
+    assert gauge.gauge["of_target"] == 30  # 300 of a 1,000 target
+
+
+def test_a_gauge_says_what_share_of_its_target_is_reached(data, client):
+    board = make_dashboard(
+        data.admin,
+        {"report": data.pipeline, "kind": "gauge", "gauge_max": 2000, "gauge_target": 400},
+    )
+    client.force_login(data.owner)
+    page = client.get(board.get_absolute_url()).content.decode()
+    assert "75 % of target" in page
+
+
+def test_a_single_series_chart_names_what_its_value_axis_measures(data):
+    board = make_dashboard(data.admin, {"report": data.pipeline, "chart_type": "bar"})
+    [tile] = _tiles(board, data.owner)
+    # One series draws no legend: without the axis title the reader cannot tell sum from count.
+    assert tile.chart["axis"] == tile.chart["datasets"][0]["label"] != ""
 
 
 def test_source_components_unknown_and_failing_sources(data, client):

@@ -267,6 +267,23 @@ def test_back_button_history_restore_gets_the_whole_page(data, client):
     assert 'id="dashboard-filters"' in page and "<html" in page
 
 
+def test_the_filtered_grid_fragment_is_never_reused_as_the_page_by_the_browser(data, client):
+    """The filtered URL goes into the address bar: Back from another page reloads that URL, and
+    a cached fragment would show a bare, unstyled grid."""
+    board = make_dashboard(
+        data.owner,
+        {"report": data.pipeline},
+        visibility=PRIVATE,
+        filters=[{"field": "stage", "label": "Stage", "options": ["Prospecting"]}],
+    )
+    _login(client, data.owner)
+    fragment = client.get(board.get_absolute_url(), {"f0": "Prospecting"}, HTTP_HX_REQUEST="true")
+    assert "HX-Request" in fragment["Vary"]
+    assert "no-store" in fragment["Cache-Control"]
+    whole = client.get(board.get_absolute_url(), {"f0": "Prospecting"})
+    assert "HX-Request" in whole["Vary"]
+
+
 def test_a_dashboard_in_a_folder_shared_with_a_role_opens_for_that_role_only(data, client):
     from tandem.reports.models import SHARE_ROLE, SHARED, ReportFolder, ReportFolderShare
 

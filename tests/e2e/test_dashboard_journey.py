@@ -85,3 +85,44 @@ def test_build_a_report_add_it_to_a_dashboard_and_arrange_it(browse, org):
     expect(rendered.nth(1).locator("canvas")).to_be_visible()
     assert rendered.nth(1).locator("canvas").evaluate("c => c.width > 0 && !!c._chart")
     expect(page.locator("#dashboard-running-user")).to_contain_text(org.admin.full_name)
+
+
+def test_filtering_then_leaving_and_coming_back_shows_the_whole_dashboard(browse, org):
+    """Back to a filtered dashboard shows the page, not the grid fragment the filter fetched;
+    a large average on a narrow metric tile stays on one line."""
+    f.opportunity(org.owner, name="Web deal", amount=Decimal("439117.65"), lead_source="Web")
+    report = Report.objects.create(
+        name="Average deal",
+        owner=org.admin,
+        visibility="public",
+        report_type="opportunity_account",
+        definition={
+            "format": "summary",
+            "columns": ["name", "amount"],
+            "groupings": [],
+            "summaries": [{"field": "amount", "agg": "avg"}],
+        },
+    )
+    board = Dashboard.objects.create(
+        title="Deals",
+        owner=org.admin,
+        visibility="public",
+        filters=[{"field": "lead_source", "label": "Lead source", "options": ["Web", "Other"]}],
+    )
+    board.components.create(report=report, kind="metric", width=3, height=2, position=0)
+    page = browse.signed_in(org.admin)
+    page.goto(f"/dashboards/{board.pk}/")
+    page.get_by_label("Lead source").select_option("Web")
+    expect(page).to_have_url(re.compile(r"\?f0=Web$"))
+    value = page.locator(".metric-value")
+    expect(value).to_have_text("439,117.65")
+    # One line: the figure is no taller than one line of its own text and is not cut off.
+    assert value.evaluate(
+        "e => e.scrollWidth <= e.clientWidth && e.getBoundingClientRect().height"
+        " < 1.6 * parseFloat(getComputedStyle(e).lineHeight || getComputedStyle(e).fontSize)"
+    )
+    page.goto("/reports/")
+    page.go_back()
+    expect(page.get_by_role("heading", name="Deals")).to_be_visible()
+    expect(page.get_by_label("Lead source")).to_have_value("Web")
+    expect(page.locator("nav, header").first).to_be_visible()

@@ -27,6 +27,11 @@
       };
       if (d.type === "stacked_bar") options.scales = { x: { stacked: true }, y: { stacked: true } };
       if (d.type === "funnel") options.indexAxis = "y";
+      if (d.axis && type !== "doughnut") {
+        options.scales = options.scales || {};
+        var valueAxis = d.type === "funnel" ? "x" : "y";
+        options.scales[valueAxis] = Object.assign(options.scales[valueAxis] || {}, { title: { display: true, text: d.axis } });
+      }
       canvas._chart = new Chart(canvas, { type: type, data: { labels: d.labels, datasets: d.datasets }, options: options });
     });
   }
