@@ -148,7 +148,7 @@ def standard_fields(obj: registry.ObjectDef) -> list[FieldSpec]:
 
 
 def _sentence_case(text: str) -> str:
-    """ "lead source" → "Lead source"; unlike str.capitalize, keeps "CEP" or "API" whole."""
+    """Upper-case the first letter only: str.capitalize would turn "CEP" into "Cep"."""
     return text[:1].upper() + text[1:]
 
 
