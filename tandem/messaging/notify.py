@@ -46,7 +46,7 @@ BUILT_IN = {
         "fields": _RECORD | {"Record.When": _("When it is due or starts")},
     },
     "mention": {
-        # The same first text as tandem.feed.actions.MENTION_TEMPLATE (the feed sends it).
+        # Sent by tandem.feed when a post mentions someone who can see the record.
         "preference": "mention",
         "name": _("Mentioned in a post"),
         "subject": "{{Sender.Name}} mentioned you on the {{Record.Type}} {{Record.Name}}",
