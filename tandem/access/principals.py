@@ -168,14 +168,18 @@ def _groups_reaching(user, subtree, below, subs_ancestors) -> frozenset:
     return _with_nested(found, nested)
 
 
-def _principal_rows(user) -> list[tuple]:
-    """Everything principals need, in one round trip: one UNION ALL of three small tables.
+def _nulls(n: int) -> str:
+    return ", ".join(["NULL"] * n)
 
-    Columns: tag, four ids, three strings. 'c' rows are the role closure around my role
+
+def _principal_rows(user) -> list[tuple]:
+    """Everything principals need, in one round trip: one UNION ALL of four small tables.
+
+    Columns: tag, four ids, eight strings. 'c' rows are the role closure around my role
     (ancestor, descendant, depth, ancestor's partner account); 'g' rows are group
     memberships that may reach me (group, member group, role; kind) — every group-in-group,
     role and role-and-subordinates row, and user rows for me and the users below me; 'd'
-    rows are the defaults (object, internal, external).
+    rows are the defaults (object, internal, external); 'r' rows the active sharing rules.
     """
     closure, roles = RoleClosure._meta.db_table, Role._meta.db_table
     members, users = GroupMember._meta.db_table, User._meta.db_table
@@ -185,7 +189,7 @@ def _principal_rows(user) -> list[tuple]:
     if user.role_id:
         parts.append(
             f"SELECT 'c', c.ancestor_id, c.descendant_id, c.depth, r.partner_account_id,"
-            f" NULL, NULL, NULL FROM {closure} c JOIN {roles} r ON r.id = c.ancestor_id"
+            f" {_nulls(8)} FROM {closure} c JOIN {roles} r ON r.id = c.ancestor_id"
             f" WHERE c.ancestor_id = %s OR c.descendant_id = %s"
         )
         params += [user.role_id, user.role_id]
@@ -195,15 +199,56 @@ def _principal_rows(user) -> list[tuple]:
         )
         member_params += [TARGET_USER, user.role_id]
     parts.append(
-        f"SELECT 'g', group_id, member_group_id, role_id, NULL, kind, NULL, NULL"
+        f"SELECT 'g', group_id, member_group_id, role_id, NULL, kind, {_nulls(7)}"
         f" FROM {members} WHERE {member_where}"
     )
     params += member_params
     parts.append(
-        f"SELECT 'd', NULL, NULL, NULL, NULL, object_name, internal_access, external_access"
-        f" FROM {OrgDefault._meta.db_table}"
+        f"SELECT 'd', NULL, NULL, NULL, NULL, object_name, internal_access, external_access,"
+        f" {_nulls(5)} FROM {OrgDefault._meta.db_table}"
     )
+    from tandem.access.models import SharingRule
+
+    parts.append(
+        f"SELECT 'r', id, source_id, target_id, NULL, object_name, kind, source_kind,"
+        f" target_kind, access_level, criteria_logic, name, CAST(criteria AS TEXT)"
+        f" FROM {SharingRule._meta.db_table} WHERE is_active = %s"
+    )
+    params.append(True)
     return _rows(" UNION ALL ".join(parts), params)
+
+
+def _rules_by_object(rows) -> dict:
+    """The active sharing rules of every object, from the 'r' rows, in name order."""
+    from tandem.access.models import SharingRule
+
+    rules: dict[str, list] = {obj.name: [] for obj in registry.all_objects()}
+    found = []
+    for row in rows:
+        if row[0] != "r":
+            continue
+        pk, source_id, target_id = row[1:4]
+        object_name, kind, source_kind, target_kind, access_level, criteria_logic, name = row[5:12]
+        criteria = row[12]
+        rule = SharingRule(
+            id=pk,
+            object_name=object_name,
+            name=name,
+            kind=kind,
+            source_kind=source_kind or "",
+            source_id=source_id,
+            criteria=json.loads(criteria) if criteria else [],
+            criteria_logic=criteria_logic,
+            target_kind=target_kind,
+            target_id=target_id,
+            access_level=access_level,
+            is_active=True,
+        )
+        rule._state.adding, rule._state.db = False, connection.alias
+        found.append(rule)
+    for rule in sorted(found, key=lambda r: (r.name, r.pk)):
+        rules.setdefault(rule.object_name, []).append(rule)
+    return rules
 
 
 def resolve(user) -> Principals:
@@ -212,7 +257,8 @@ def resolve(user) -> Principals:
     ancestors: frozenset = frozenset()
     subs_ancestors: frozenset = frozenset()
     if user.role_id:
-        closure = [(a, d, depth, partner) for tag, a, d, depth, partner, *_ in rows if tag == "c"]
+        # (ancestor, descendant, depth, the ancestor's partner account)
+        closure = [row[1:5] for row in rows if row[0] == "c"]
         subtree = frozenset(d for a, d, _depth, _p in closure if a == user.role_id)
         # Depth 0 is my own role: it says whether I sit in a partner company's hierarchy.
         chain = [(a, depth, partner) for a, d, depth, partner in closure if d == user.role_id]
@@ -225,9 +271,10 @@ def resolve(user) -> Principals:
     below = subtree - {user.role_id}
     direct: set[int] = set()
     nested: dict[int, set[int]] = {}
-    for tag, group_id, member_group_id, role_id, _d, kind, *_ in rows:
-        if tag != "g":
+    for row in rows:
+        if row[0] != "g":
             continue
+        group_id, member_group_id, role_id, kind = row[1], row[2], row[3], row[5]
         if kind == TARGET_GROUP:
             nested.setdefault(member_group_id, set()).add(group_id)
         elif (
@@ -236,9 +283,7 @@ def resolve(user) -> Principals:
             or (kind == TARGET_ROLE_SUBS and (role_id in subtree or role_id in subs_ancestors))
         ):
             direct.add(group_id)
-    defaults = {
-        name: (internal, external) for tag, *_ids, name, internal, external in rows if tag == "d"
-    }
+    defaults = {row[5]: (row[6], row[7]) for row in rows if row[0] == "d"}
     partner_account_id = None
     if user.is_external and user.contact_id:
         from tandem.sales.models import Contact
@@ -261,6 +306,7 @@ def resolve(user) -> Principals:
         subs_ancestor_role_ids=subs_ancestors,
         group_ids=_with_nested(direct, nested),
         owd=effective_defaults(user.is_external, defaults),
+        rule_cache=_rules_by_object(rows),
         partner_account_id=partner_account_id,
     )
 
