@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tandem.dashboards.models import Dashboard
 from tandem.reports.models import Report
 from tests import factories as f
+from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +127,19 @@ def test_filtering_then_leaving_and_coming_back_shows_the_whole_dashboard(browse
     expect(page.get_by_role("heading", name="Deals")).to_be_visible()
     expect(page.get_by_label("Lead source")).to_have_value("Web")
     expect(page.locator("nav, header").first).to_be_visible()
+
+
+def test_the_dashboard_list_fits_a_phone(browse, org):
+    Dashboard.objects.create(
+        title="Quarterly pipeline review for the whole sales organisation",
+        description="Pipeline, wins and losses, deal size, time in stage and activity per rep.",
+        owner=org.admin,
+        visibility="public",
+    )
+    page = browse.signed_in(org.admin, viewport=PHONE)
+    page.goto("/dashboards/")
+    link = page.get_by_role(
+        "link", name="Quarterly pipeline review for the whole sales organisation"
+    )
+    expect(link).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

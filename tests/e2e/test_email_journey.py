@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tandem.messaging.models import EmailTemplate, OutboundEmail
 from tests import factories as f
+from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -94,3 +95,19 @@ def test_admin_writes_a_template_with_the_merge_field_picker(browse, org):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("was created")
     assert EmailTemplate.objects.get(name="Welcome").subject == "Welcome {{Contact.Account.Name}}"
+
+
+def test_on_a_phone_the_outbox_shows_each_emails_subject_and_status(browse, org):
+    OutboundEmail.objects.create(
+        to=["a.very.long.address.for.a.phone@engines.example"],
+        subject="Next steps",
+        body="Hello",
+        status="failed",
+        last_error="Connection refused",
+    )
+    page = browse.signed_in(org.admin, viewport=PHONE)
+    page.goto("/setup/outbox/")
+    row = page.locator("#outbox tbody tr").first
+    expect(row.get_by_role("link", name="Next steps")).to_be_in_viewport()
+    expect(row.get_by_text("Failed", exact=True)).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
