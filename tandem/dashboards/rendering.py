@@ -55,6 +55,13 @@ class Rendered:
         return f"chart-data-{self.component.pk}"
 
     @property
+    def all_zero(self) -> bool:
+        """A chart whose every figure is 0 draws bare axes; the tile says so in words instead."""
+        if not self.chart or not self.chart.get("labels"):
+            return False
+        return all(not v for ds in self.chart["datasets"] for v in ds["data"])
+
+    @property
     def drill_links(self) -> list[tuple[str, str]]:
         """The chart's first series as links, for keyboards and screen readers."""
         if not self.chart or not self.chart.get("hrefs"):

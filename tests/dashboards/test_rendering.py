@@ -194,6 +194,24 @@ def test_a_single_series_chart_names_what_its_value_axis_measures(data):
     assert tile.chart["axis"] == tile.chart["datasets"][0]["label"] != ""
 
 
+def test_a_chart_whose_every_figure_is_zero_says_so_instead_of_drawing_bare_axes(data, client):
+    def nothing_yet(user, filters):
+        return {
+            "labels": ["Northwind", "Bluepeak"],
+            "series": [{"label": "Won", "data": [0, 0]}, {"label": "Open", "data": [0, 0]}],
+        }
+
+    sources.register("nothing_yet", "Nothing yet", nothing_yet)
+    try:
+        board = make_dashboard(data.admin, {"source": "nothing_yet", "title": "Partner wins"})
+        client.force_login(data.admin)
+        page = client.get(board.get_absolute_url()).content.decode()
+        assert "Every figure is 0 for Northwind, Bluepeak." in page
+        assert "<canvas" not in page
+    finally:
+        sources.unregister("nothing_yet")
+
+
 def test_source_components_unknown_and_failing_sources(data, client):
     def broken(user, filters):
         raise RuntimeError("boom")
