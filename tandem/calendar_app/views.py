@@ -25,7 +25,7 @@ from tandem.calendar_app.actions import (
 )
 from tandem.calendar_app.forms import EventForm, VCardImportForm
 from tandem.calendar_app.ical import feed as build_feed
-from tandem.calendar_app.models import EmailPreference, FeedToken
+from tandem.calendar_app.models import FeedToken
 from tandem.calendar_app.vcard import contact_to_vcard
 from tandem.core.actions import NotVisible
 from tandem.sales.models import Contact
@@ -244,23 +244,12 @@ def feed(request, token):
 
 @login_required
 def settings_page(request):
-    """My calendar feed URL and which notification emails I receive."""
+    """My calendar feed URL (which emails I receive is on the email notifications page)."""
     new_token = request.session.pop("calendar_feed_token", None)
     feed_url = (
         request.build_absolute_uri(reverse("calendar:feed", args=[new_token])) if new_token else ""
     )
     has_feed = FeedToken.objects.filter(user=request.user, revoked_at__isnull=True).exists()
-    if request.method == "POST" and request.POST.get("form") == "emails":
-        for kind, _label in EmailPreference.KINDS:
-            EmailPreference.objects.update_or_create(
-                user=request.user, kind=kind, defaults={"enabled": bool(request.POST.get(kind))}
-            )
-        messages.success(request, _("Email preferences saved."))
-        return redirect("calendar:settings")
-    prefs = [
-        (kind, label, EmailPreference.wants(request.user, kind))
-        for kind, label in EmailPreference.KINDS
-    ]
     return render(
         request,
         "calendar_app/settings.html",
@@ -268,7 +257,6 @@ def settings_page(request):
             "page_title": _("Calendar Settings"),
             "feed_url": feed_url,
             "has_feed": has_feed,
-            "prefs": prefs,
         },
     )
 

@@ -119,12 +119,3 @@ def test_settings_page_shows_the_url_once_and_revokes(client, org):
     assert 'id="feed-url"' not in client.get("/calendar/settings/").content.decode()
     client.post("/calendar/feed/revoke/")
     assert client.get(path).status_code == 404
-
-
-def test_email_preferences_are_saved(client, org):
-    from tandem.calendar_app.models import EmailPreference
-
-    client.force_login(org.owner)
-    client.post("/calendar/settings/", {"form": "emails", "assignment": "on"})
-    assert not EmailPreference.wants(org.owner, "reminder")
-    assert EmailPreference.wants(org.owner, "assignment")
