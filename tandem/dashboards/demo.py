@@ -1,7 +1,7 @@
 """The ready-made dashboards of issue 5: Sales, Adoption, Data quality and Channel.
 
 `install_demo_dashboards()` creates the saved reports the components need (in a public
-"Dashboards" report folder) and the four dashboards. Running it again refreshes the same
+"Company Dashboards" report folder) and the four dashboards. Running it again refreshes the same
 reports and dashboards instead of adding copies. A component on a data source no app
 registered (forecast accuracy before the forecasts app provides it) is left out.
 """
@@ -22,7 +22,8 @@ from tandem.dashboards.models import (
 )
 from tandem.reports.models import Report, ReportFolder
 
-FOLDER_NAME = "Dashboards"
+FOLDER_NAME = "Company Dashboards"
+OLD_FOLDER_NAME = "Dashboards"  # before: "Dashboards · Dashboards" in every breadcrumb
 OPP = "opportunity_account"
 
 
@@ -348,7 +349,13 @@ def install_demo_dashboards(owner=None) -> list[Dashboard]:
     owner = owner or _default_owner()
     if owner is None:
         return []
-    folder = ReportFolder.objects.filter(name=FOLDER_NAME, visibility=PUBLIC).first()
+    folders = ReportFolder.objects.filter(visibility=PUBLIC)
+    folder = (
+        folders.filter(name=FOLDER_NAME).first() or folders.filter(name=OLD_FOLDER_NAME).first()
+    )
+    if folder is not None and folder.name != FOLDER_NAME:
+        folder.name = FOLDER_NAME
+        folder.save(update_fields=["name"])
     if folder is None:
         folder = ReportFolder.objects.create(name=FOLDER_NAME, owner=owner, visibility=PUBLIC)
     reports = {}

@@ -33,6 +33,20 @@ def test_install_is_idempotent_and_every_component_renders_for_an_admin(data, cl
         )
 
 
+def test_the_demo_dashboards_folder_is_not_named_like_the_tab(data, client):
+    """The breadcrumb reads "Dashboards / Company Dashboards", never "Dashboards · Dashboards"."""
+    from tandem.reports.models import PUBLIC, ReportFolder
+
+    ReportFolder.objects.create(name="Dashboards", owner=data.admin, visibility=PUBLIC)
+    install_demo_dashboards(data.admin)  # an older demo's folder is renamed, not duplicated
+    names = list(ReportFolder.objects.values_list("name", flat=True))
+    assert names.count("Company Dashboards") == 1 and "Dashboards" not in names
+    client.force_login(data.admin)
+    page = client.get(Dashboard.objects.get(demo_key="sales").get_absolute_url()).content.decode()
+    assert 'id="dashboard-folder">Company Dashboards<' in page
+    assert "Dashboards · Dashboards" not in page
+
+
 def test_the_sales_dashboard_shows_a_reps_own_pipeline(data, client):
     install_demo_dashboards(data.admin)
     sales = Dashboard.objects.get(demo_key="sales")
