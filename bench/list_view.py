@@ -287,7 +287,6 @@ def main(argv=None) -> int:
     ensure_data(progress=not args.quiet)
     ensure_sharing_rule()
 
-
     print(f"Machine: {machine()}")
     print(f"Clock: {'process CPU time' if clock is time.process_time else 'wall clock'}")
     header = (

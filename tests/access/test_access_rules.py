@@ -108,7 +108,9 @@ def test_external_controlled_by_parent_only_when_internal_is(partners):
     set_default("contact", "parent", "read_write")
     share(f.account(org.owner), org.outsider)  # unrelated
     # Besides the shared account's contact, only the contacts of the partner's own company.
-    own = set(Contact.objects.unrestricted().filter(account=partners.acme).values_list("pk", flat=True))
+    own = set(
+        Contact.objects.unrestricted().filter(account=partners.acme).values_list("pk", flat=True)
+    )
     assert ids(Contact, partners.acme_rep) == {contact.pk} | own
 
 
