@@ -16,7 +16,10 @@ A definition is JSON:
      "chart": {"type": "bar"}}
 """
 
+from dataclasses import replace
+
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -52,10 +55,41 @@ from tandem.reports.types import get_type
 # -- rows ---------------------------------------------------------------------------------
 
 
+def _looked_up(col: Column):
+    """A lookup's field as a correlated subquery on the related record's primary key.
+
+    SQLite turns the inner join to a small table (the owner) into the outer loop and then
+    sorts every record before the first row leaves (6 s for a million-row export); read
+    through its primary key instead, the records stay the outer loop, in id order.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from tandem.reports.grouping import _target_model
+
+    rel = col.prefix[:-2]
+    target = _target_model(col.spec.lookup_object if col.is_relation else col.spec.object_name)
+    manager = target.objects
+    if hasattr(manager, "unrestricted"):
+        manager = manager.unrestricted()  # the row's own lookup, guarded like the join was
+    inner = replace(col, prefix="", guard="")
+    related = manager.filter(pk=OuterRef(rel)).annotate(_v=inner.display()).order_by()
+    related = related.values("_v")[:1]
+    return col.guarded(Subquery(related))
+
+
+def _row_expr(col: Column, vendor: str):
+    rel = col.prefix[:-2]
+    simple = rel and "__" not in rel and not col.is_relation and not col.spec.is_custom
+    if vendor == "sqlite" and simple and col.spec.object_name not in ("loss",):
+        return _looked_up(col)
+    return col.display()
+
+
 def _row_queryset(p: Prepared, user, ctx: Context, sort: str = "", drill=None, extra=None):
     qs = base_queryset(p, user, ctx, drill, extra)
     cols = p.columns
-    annotations = {f"c{i}": col.display() for i, col in enumerate(cols)}
+    vendor = connections[qs.db].vendor
+    annotations = {f"c{i}": _row_expr(col, vendor) for i, col in enumerate(cols)}
     link = p.rtype.link
     if link is not None and link[1] != "pk":
         annotations["link"] = F(link[1])
@@ -121,8 +155,6 @@ def iter_raw_rows(
     For CSV exports, which turn every value into text anyway: exports.raw_formatter() knows
     each column's driver types on SQLite and PostgreSQL. Same query, same door as iter_rows.
     """
-    from django.db import connections
-
     ctx = ctx or Context.current()
     keys = [f"c{i}" for i in range(len(p.columns))]
     qs = _row_queryset(p, user, ctx, sort, drill).values_list(*keys)
