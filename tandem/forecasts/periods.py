@@ -59,14 +59,15 @@ class Period:
     def label(self) -> str:
         if self.kind == QUARTER:
             return _("FY%(year)s Q%(n)s") % {"year": self.fiscal_year, "n": self.number}
-        return _("FY%(year)s month %(n)s") % {"year": self.fiscal_year, "n": self.number}
+        # A month is called by its calendar name; its fiscal number goes under it (span).
+        return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
 
     @property
     def span(self) -> str:
-        """The calendar months covered, e.g. "February 2026 – April 2026"."""
+        """The calendar months of a quarter ("February 2026 – April 2026"); a month's fiscal place."""
         first = formats.date_format(self.start, "YEAR_MONTH_FORMAT")
         if self.kind == MONTH:
-            return first
+            return _("FY%(year)s, month %(n)s") % {"year": self.fiscal_year, "n": self.number}
         return f"{first} – {formats.date_format(self.last_day, 'YEAR_MONTH_FORMAT')}"
 
     def shifted(self, n: int) -> "Period":
@@ -83,9 +84,12 @@ class Period:
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day < self.end
 
-    def as_other_kind(self) -> "Period":
-        """The quarter holding this month, or the first month of this quarter."""
+    def as_other_kind(self, day: datetime.date | None = None) -> "Period":
+        """The quarter holding this month; for a quarter, the month of `day` if the quarter holds
+        it (Month on the current quarter opens this month), else the quarter's first month."""
         if self.kind == QUARTER:
+            if day is not None and self.contains(day):
+                return Period(MONTH, day.replace(day=1), self.fiscal_start_month)
             return Period(MONTH, self.start, self.fiscal_start_month)
         return Period(
             QUARTER,

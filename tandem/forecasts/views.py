@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from tandem.core.models import Company
 from tandem.forecasts import actions, permissions
+from tandem.forecasts import periods as fiscal
 from tandem.forecasts.figures import (
     FIGURES,
     Figures,
@@ -156,7 +157,7 @@ def index(request):
         .order_by("-created_at", "-id")[:500]
         if a.user_id in subtree
     ]
-    other = period.as_other_kind()
+    other = period.as_other_kind(fiscal.today())
     here = current_period(period.kind, fsm=period.fiscal_start_month)
     return render(
         request,
@@ -421,7 +422,7 @@ def quotas(request):
             "errors": errors,
             "prev_url": _query(period=period.previous.key),
             "next_url": _query(period=period.next.key),
-            "other_url": _query(period=period.as_other_kind().key),
+            "other_url": _query(period=period.as_other_kind(fiscal.today()).key),
             "is_quarter": period.kind == QUARTER,
             "back_url": reverse("forecasts:index") + _query(period=period.key),
             "currency": company.currency,

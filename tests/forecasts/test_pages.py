@@ -120,6 +120,14 @@ def test_drilldown_pages(client, team):
     assert len(re.findall(r"<td><a href=", second)) == 4
 
 
+def test_month_on_the_current_quarter_opens_the_current_month(client, team, monkeypatch):
+    from tandem.forecasts import periods
+
+    monkeypatch.setattr(periods, "today", lambda: datetime.date(2026, 2, 20))
+    html = page(client, team.manager, period="FY2026-Q1").content.decode()
+    assert f"period=FY2026-M02&amp;user={team.manager.pk}" in html  # the Month toggle
+
+
 def test_a_bad_period_says_so_and_shows_the_current_quarter(client, team):
     client.force_login(team.owner)
     response = client.get(INDEX, {"period": "FY2026-Q9"}, follow=True)
@@ -130,7 +138,7 @@ def test_a_bad_period_says_so_and_shows_the_current_quarter(client, team):
 
 def test_month_view_and_navigation_links(client, team):
     html = page(client, team.manager, period="FY2026-M02").content.decode()
-    assert "FY2026 month 2" in html
+    assert "February 2026" in html and "FY2026, month 2" in html
     assert "period=FY2026-M01" in html and "period=FY2026-M03" in html
     assert "period=FY2026-Q1" in html  # the Quarter toggle
     assert amounts(row(html, team.manager)) == ["80.00", "305.00", "675.00", "605.00"]

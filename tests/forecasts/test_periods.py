@@ -33,7 +33,8 @@ def test_fiscal_quarters(fsm, day, key, start, end):
 
 def test_months_count_from_the_fiscal_year_start():
     feb = current_period(MONTH, D(2026, 2, 14), 2)
-    assert feb.key == "FY2026-M01" and feb.label == "FY2026 month 1"
+    assert feb.key == "FY2026-M01" and feb.label == "February 2026"
+    assert feb.span == "FY2026, month 1"
     jan = current_period(MONTH, D(2027, 1, 3), 2)
     assert jan.key == "FY2026-M12"
     assert jan.next.key == "FY2027-M01" and jan.previous.key == "FY2026-M11"
@@ -47,6 +48,9 @@ def test_navigation_crosses_fiscal_years():
     assert q4.next.key == "FY2027-Q1" and q4.next.start == D(2027, 2, 1)
     assert q4.previous.key == "FY2026-Q3"
     assert q4.as_other_kind().key == "FY2026-M10"
+    # Month on the quarter that holds today opens today's month, not the quarter's first.
+    assert q4.as_other_kind(D(2026, 12, 24)).key == "FY2026-M11"
+    assert q4.as_other_kind(D(2027, 3, 1)).key == "FY2026-M10"
 
 
 @pytest.mark.parametrize("text", ["", "2026-Q1", "FY2026-Q5", "FY2026-M13", "FY2026-Q0", "x" * 500])
