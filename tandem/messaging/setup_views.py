@@ -185,7 +185,7 @@ def notification_edit(request, key):
         request,
         "messaging/setup/notification_form.html",
         {
-            "page_title": _("Edit notification email %(name)s") % {"name": item},
+            "page_title": _("Edit notification email “%(name)s”") % {"name": item},
             "form": form,
             "item": item,
             "pickers": {

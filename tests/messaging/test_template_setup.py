@@ -118,6 +118,9 @@ def test_notification_templates_are_listed_and_editable(org, client):
     ):
         assert name in listing
     url = reverse("notification_template", args=["mention"])
+    form = client.get(url).content.decode()
+    # Named as the list names it, never by its internal key.
+    assert "Edit notification email “Mentioned in a post”" in form and "“mention”" not in form
     response = client.post(
         url, {"name": "Mention", "subject": "{{Sender.Name}} needs you", "body": "{{Post.Text}}"}
     )
