@@ -8,6 +8,7 @@ ANDs with the report's own filters whatever their AND/OR logic. A broken compone
 the rest of the dashboard still renders.
 """
 
+import datetime
 import json
 import logging
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tandem.dashboards import sources
@@ -214,6 +216,17 @@ def _table_from_matrix(out, p, res, base, drill):
     }
 
 
+def _cell(value):
+    """A date or time as the user's short date: a tile has no room for "Sept. 13, 2024, midnight"."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value.date(), "SHORT_DATE_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return value
+
+
 def _table_from_rows(out, p, run_as, ctx, extra):
     page = engine.rows(p, run_as, ctx, limit=TABLE_MAX_ROWS, extra=extra)
     slug = page.get("slug", p.rtype.obj_def.slug)
@@ -223,7 +236,7 @@ def _table_from_rows(out, p, run_as, ctx, extra):
         "numeric_from": len(p.columns),
         "rows": [
             {
-                "cells": r["cells"],
+                "cells": [_cell(v) for v in r["cells"]],
                 "href": reverse("record_detail", args=[slug, r["pk"]]) if slug and r["pk"] else "",
             }
             for r in page["rows"]

@@ -1,6 +1,7 @@
 """What a dashboard shows: figures through the door as the running user, filters, broken tiles."""
 
 import json
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -210,6 +211,24 @@ def test_a_chart_whose_every_figure_is_zero_says_so_instead_of_drawing_bare_axes
         assert "<canvas" not in page
     finally:
         sources.unregister("nothing_yet")
+
+
+def test_a_table_tile_shows_dates_as_short_dates(data, client):
+    data.listing.definition = {
+        "format": "tabular",
+        "columns": ["name", "close_date", "created_at"],
+        "sort": "name",
+    }
+    data.listing.save()
+    board = make_dashboard(data.admin, {"report": data.listing, "kind": "table"})
+    client.force_login(data.admin)
+    page = client.get(board.get_absolute_url()).content.decode()
+    table = page[page.find("dash-table") :]
+    table = table[: table.find("</table>")]
+    assert "midnight" not in table and "a.m." not in table and "p.m." not in table
+    # Both the close date and the created time read as a short date, e.g. 11/22/2026.
+    rows = table.count('class="dash-row"')
+    assert rows and len(re.findall(r"<td>\d{1,2}/\d{1,2}/\d{4}</td>", table)) == 2 * rows
 
 
 def test_source_components_unknown_and_failing_sources(data, client):
