@@ -143,3 +143,36 @@ def test_the_dashboard_list_fits_a_phone(browse, org):
     )
     expect(link).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_chart_of_many_series_keeps_its_room_for_the_bars(browse, org):
+    """Nineteen users' logins per week: no legend eating the tile; hovering names each series."""
+    from tandem.dashboards import sources
+
+    def logins(user, filters):
+        weeks = [f"Week {n}" for n in range(1, 9)]
+        people = [f"Person {n}" for n in range(1, 20)]
+        return {"labels": weeks, "series": [{"label": p, "data": [3] * 8} for p in people]}
+
+    sources.register("many_logins", "Logins", logins)
+    try:
+        board = Dashboard.objects.create(title="Adoption", owner=org.admin, visibility="public")
+        board.components.create(
+            source="many_logins", kind="chart", chart_type="stacked_bar", width=8, height=2
+        )
+        page = browse.signed_in(org.admin)
+        page.goto(f"/dashboards/{board.pk}/")
+        canvas = page.locator("#dashboard-grid canvas")
+        expect(canvas).to_be_visible()
+        page.wait_for_function(
+            "() => document.querySelector('#dashboard-grid canvas')._chart !== undefined"
+        )
+        shown = canvas.evaluate(
+            "c => ({legend: c._chart.options.plugins.legend.display,"
+            " plot: c._chart.chartArea.bottom - c._chart.chartArea.top,"
+            " height: c._chart.height})"
+        )
+        assert shown["legend"] is False
+        assert shown["plot"] > 0.6 * shown["height"]
+    finally:
+        sources.unregister("many_logins")

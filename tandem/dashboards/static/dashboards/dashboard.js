@@ -2,6 +2,7 @@
    point or slice opens the report filtered to that group. */
 (function () {
   var TYPES = { bar: "bar", stacked_bar: "bar", line: "line", donut: "doughnut", funnel: "bar" };
+  var LEGEND_MAX = 8;
   function draw(root) {
     root.querySelectorAll("canvas[data-dashboard-chart]").forEach(function (canvas) {
       if (canvas._chart || typeof Chart === "undefined") return;
@@ -13,7 +14,12 @@
       var options = {
         responsive: true,
         maintainAspectRatio: false,
-        plugins: { legend: { display: d.datasets.length > 1 || type === "doughnut" } },
+        // Past LEGEND_MAX series the legend would crowd out the chart (and colours repeat):
+        // the tooltip names every series of the hovered bar instead.
+        plugins: {
+          legend: { display: type === "doughnut" || (d.datasets.length > 1 && d.datasets.length <= LEGEND_MAX) },
+          tooltip: d.datasets.length > LEGEND_MAX ? { mode: "index", intersect: false } : {},
+        },
         onClick: function (event, elements) {
           if (!elements.length) return;
           var el = elements[0];
