@@ -1,8 +1,8 @@
 """What a feed shows: posts and tracked field changes merged by time, a page at a time.
 
 Field changes are read from core's FieldHistory when the feed is shown; nothing is copied.
-Which records a user follows, and which they may still see, is decided in the same query
-(through the door), so a lost share or a new owner counts on the next request.
+Which records a user follows, and which they may still see, is decided on every request
+(the page's records go through the door), so a lost share or a new owner counts at once.
 
 Paging is by a cursor (time, kind, id) instead of an offset, so an item posted while
 someone reads never shows twice or goes missing between pages.
@@ -87,16 +87,17 @@ def _comments():
     )
 
 
-def _merge(posts, changes, cursor, limit: int) -> FeedPage:
+def _fetch(posts, changes, cursor, limit: int) -> list[Item]:
+    """Up to `limit` items before `cursor`, newest first, not yet decorated."""
     post_rows = list(
         _before(posts, "created_at", POST, cursor)
         .select_related("author")
-        .order_by("-created_at", "-id")[: limit + 1]
+        .order_by("-created_at", "-id")[:limit]
     )
     change_rows = list(
         _before(changes, "changed_at", CHANGE, cursor)
         .select_related("changed_by")
-        .order_by("-changed_at", "-id")[: limit + 1]
+        .order_by("-changed_at", "-id")[:limit]
     )
     items = [
         Item("post", p.created_at, POST, p.pk, p.object_name, p.record_id, post=p)
@@ -106,8 +107,11 @@ def _merge(posts, changes, cursor, limit: int) -> FeedPage:
         for c in change_rows
     ]
     items.sort(key=lambda i: (i.when, i.rank, i.pk), reverse=True)
-    more = len(items) > limit
-    items = items[:limit]
+    return items[:limit]
+
+
+def _finish(items: list[Item], more: bool) -> FeedPage:
+    """Comments, mentions and field labels for the items of one page, saves grouped."""
     shown_posts = [i.post for i in items if i.post is not None]
     if shown_posts:
         from django.db.models import prefetch_related_objects
@@ -120,6 +124,12 @@ def _merge(posts, changes, cursor, limit: int) -> FeedPage:
     _label_changes([i.change for i in items if i.change is not None])
     next_cursor = items[-1].cursor if more and items else None
     return FeedPage(_group_changes(items), next_cursor)
+
+
+def _merge(posts, changes, cursor, limit: int) -> FeedPage:
+    items = _fetch(posts, changes, cursor, limit + 1)
+    more = len(items) > limit
+    return _finish(items[:limit], more)
 
 
 def _group_changes(items: list[Item]) -> list[Item]:
@@ -177,71 +187,106 @@ def record_feed(obj_def, record, cursor=None, limit: int = PAGE_SIZE) -> FeedPag
     return _merge(posts, changes, cursor, limit)
 
 
-def followed_records(user, obj_def, visible=None):
-    """Ids of the records of one object that `user` follows and may read, as a subquery.
+def visible(user, obj_def, action: str = "read"):
+    """`obj_def`'s records `user` may act on, the door's condition built once per request.
 
-    Following is explicit (a Follow row) or automatic: the owner and the creator of a
-    record follow it unless they chose to unfollow it. `visible` is the object's
-    `visible_to(user, "read")` queryset when the caller already has it.
+    Building the door's condition costs far more than running it, and Home asks for the
+    same objects several times. The queryset is kept on the user object (new each request)
+    next to the principals it was built from, and rebuilt if those were forgotten.
     """
-    if visible is None:
-        visible = obj_def.model.objects.visible_to(user, "read")
+    store = user.__dict__.setdefault("_tandem_visible", {})
+    key = (obj_def.name, action)
+    principals = user.__dict__.get("_tandem_principals")
+    hit = store.get(key)
+    if hit is not None and hit[0] is principals:
+        return hit[1]
+    qs = obj_def.model.objects.visible_to(user, action)
+    store[key] = (user.__dict__.get("_tandem_principals"), qs)
+    return qs
+
+
+def _follow_candidates(user, obj_def):
+    """Ids of the records `user` follows (explicitly, or as owner or creator), access aside."""
     rows = Follow.objects.filter(user=user, object_name=obj_def.name)
     automatic = (Q(owner=user) | Q(created_by=user)) & ~Q(
         pk__in=rows.filter(following=False).values("record_id")
     )
     chosen = Q(pk__in=rows.filter(following=True).values("record_id"))
-    return visible.filter(chosen | automatic).values("pk")
+    return obj_def.model.objects.unrestricted().filter(chosen | automatic).values("pk")
+
+
+# Home reads its feed in batches of this many items, dropping those on records the user
+# may no longer read, until a page is full or this many batches have been read.
+MAX_BATCHES = 20
 
 
 def home_feed(user, cursor=None, limit: int = PAGE_SIZE) -> FeedPage:
-    """Posts and changes on records `user` follows, and posts mentioning them, on records they may still read."""
+    """Posts and changes on records `user` follows, and posts mentioning them, on records they may still read.
+
+    The candidates are chosen without the door (follows, ownership, mentions: simple
+    indexed conditions), then the records on the page are checked through the door, one
+    query per object on the page. Building the door's condition for every object into one
+    statement cost more than everything else on Home together.
+    """
     mentioned = Mention.objects.filter(user=user).values("post_id")
     mentioned_posts = (
         Post.objects.filter(pk__in=mentioned)
         .annotate(top=Coalesce("parent_id", "id"))
         .values("top")
     )
-    post_q = Q(pk__in=[])
+    post_q = Q(pk__in=mentioned_posts)
     change_q = Q(pk__in=[])
     for obj_def in registry.all_objects():
-        visible = obj_def.model.objects.visible_to(user, "read")  # the door, once per object
-        followed = followed_records(user, obj_def, visible)
-        readable_mentions = visible.filter(
-            pk__in=Post.objects.filter(object_name=obj_def.name, pk__in=mentioned_posts).values(
-                "record_id"
-            )
-        ).values("pk")
-        post_q |= Q(object_name=obj_def.name) & (
-            Q(record_id__in=followed)
-            | (Q(pk__in=mentioned_posts) & Q(record_id__in=readable_mentions))
-        )
+        followed = _follow_candidates(user, obj_def)
+        post_q |= Q(object_name=obj_def.name, record_id__in=followed)
         change_q |= Q(object_name=obj_def.name, record_id__in=followed)
     posts = Post.objects.filter(post_q, parent__isnull=True)
     changes = FieldHistory.objects.filter(change_q)
-    page = _merge(posts, changes, cursor, limit)
-    _name_records(page.items)
+
+    readable: dict[tuple[str, int], object] = {}  # (object, id) -> record, or None if hidden
+    kept: list[Item] = []
+    position, more = cursor, False
+    for _batch in range(MAX_BATCHES):
+        batch = _fetch(posts, changes, position, limit + 1)
+        _check_records(user, batch, readable)
+        kept += [i for i in batch if readable.get((i.object_name, i.record_id))]
+        if len(kept) > limit or len(batch) <= limit:
+            more = len(kept) > limit
+            break
+        position = parse_cursor(batch[-1].cursor)
+    else:  # many hidden items in a row: show what was found, "Show more" goes on from there
+        more = True
+    items = kept[:limit]
+    page = _finish(items, more)
+    if more and not items and position is not None:
+        page.next_cursor = batch[-1].cursor
+    _name_records(page.items, readable)
     return page
 
 
-def _name_records(items: list[Item]) -> None:
-    """Record names and links for a page of Home's feed: one query per object on the page."""
+def _check_records(user, items: list[Item], readable: dict) -> None:
+    """Read, through the door, the records of `items` not checked yet: one query per object."""
     wanted: dict[str, set[int]] = {}
     for item in items:
-        wanted.setdefault(item.object_name, set()).add(item.record_id)
-    names = {}
+        if (item.object_name, item.record_id) not in readable:
+            wanted.setdefault(item.object_name, set()).add(item.record_id)
     for object_name, ids in wanted.items():
         obj_def = registry.find(object_name)
-        if obj_def is None:
-            continue
-        # These ids come from the query above, which went through the door in this request.
-        for record in obj_def.model.objects.unrestricted().filter(pk__in=ids):
-            names[(object_name, record.pk)] = (str(record), obj_def)
+        found = {}
+        if obj_def is not None:
+            found = {r.pk: r for r in visible(user, obj_def).filter(pk__in=ids)}
+        for pk in ids:
+            readable[(object_name, pk)] = found.get(pk)
+
+
+def _name_records(items: list[Item], records: dict) -> None:
+    """Record names and links for a page of Home's feed, from the records the door returned."""
     for item in items:
-        found = names.get((item.object_name, item.record_id))
-        if found:
-            label, obj_def = found
-            item.record_label = label
-            item.icon = obj_def.icon
-            item.record_url = reverse("record_detail", args=[obj_def.slug, item.record_id])
+        record = records.get((item.object_name, item.record_id))
+        if record is None:
+            continue
+        obj_def = registry.find(item.object_name)
+        item.record_label = str(record)
+        item.icon = obj_def.icon
+        item.record_url = reverse("record_detail", args=[obj_def.slug, item.record_id])
     items[:] = [i for i in items if i.record_url]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tandem.access.directory import pickable_users
 from tandem.core import registry
 from tandem.core.fields import fields_named
+from tandem.feed.stream import visible
 from tandem.web.display import show
 from tandem.web.lists import search_q
 
@@ -28,12 +29,11 @@ def _todays_events(user):
     today = timezone.now().astimezone(tz).date()
     start = datetime.datetime.combine(today, datetime.time.min, tzinfo=tz)
     end = start + datetime.timedelta(days=1)
-    event = registry.get("event").model
     return (
         tz,
         today,
         list(
-            event.objects.visible_to(user)
+            visible(user, registry.get("event"))
             .filter(
                 Q(owner=user) | Q(pk__in=invited_event_ids(user)), start__lt=end, end__gte=start
             )
@@ -48,10 +48,9 @@ def _pipeline_by_stage(user):
     from tandem.pipeline.actions import stages
     from tandem.pipeline.views import money
 
-    opportunity = registry.get("opportunity").model
     totals = {
         row["stage"]: row
-        for row in opportunity.objects.visible_to(user)
+        for row in visible(user, registry.get("opportunity"))
         .filter(owner=user, is_closed=False)
         .order_by()
         .values("stage")
@@ -91,13 +90,10 @@ def home(request):
     user = request.user
     if user.is_external:
         return redirect("portal_home")
-    task = registry.get("task").model
-    opportunity = registry.get("opportunity").model
-    lead = registry.get("lead").model
     tz, today, events = _todays_events(user)
     pipeline, chart = _pipeline_by_stage(user)
     context = {
-        "open_tasks": task.objects.visible_to(user)
+        "open_tasks": visible(user, registry.get("task"))
         .filter(owner=user, completed_at__isnull=True)
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:10],
         "today": today,
@@ -105,10 +101,10 @@ def home(request):
         "todays_events": events,
         "pipeline": pipeline,
         "pipeline_chart": chart,
-        "my_opportunities": opportunity.objects.visible_to(user)
+        "my_opportunities": visible(user, registry.get("opportunity"))
         .filter(owner=user, is_closed=False)
         .order_by("close_date", "pk")[:5],
-        "my_leads": lead.objects.visible_to(user).filter(owner=user, is_converted=False)[:5],
+        "my_leads": visible(user, registry.get("lead")).filter(owner=user, is_converted=False)[:5],
         "feed": home_feed(user),
         "page_title": _("Home"),
     }
@@ -142,7 +138,12 @@ def search(request):
     return render(
         request,
         "web/search.html",
-        {"results": results, "search_query": text, "too_short": 0 < len(text) < 2, "page_title": _("Search")},
+        {
+            "results": results,
+            "search_query": text,
+            "too_short": 0 < len(text) < 2,
+            "page_title": _("Search"),
+        },
     )
 
 
@@ -158,7 +159,9 @@ def lookup(request, object_name):
         rows = pickable_users(request.user)
         if text:
             rows = rows.filter(
-                Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(email__icontains=text)
+                Q(first_name__icontains=text)
+                | Q(last_name__icontains=text)
+                | Q(email__icontains=text)
             )
         if request.GET.get("partners") == "1":
             rows = rows.filter(is_external=True, last_login__isnull=False)

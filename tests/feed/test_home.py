@@ -310,3 +310,25 @@ def test_home_shows_todays_events_i_am_invited_to_unless_declined(client, deal):
     EventAttendee.objects.filter(user=org.manager).update(status=EventAttendee.DECLINED)
     events = client.get(reverse("home")).context["todays_events"]
     assert kickoff not in events
+
+
+def test_home_shows_older_items_behind_a_page_of_posts_on_a_record_i_lost(client, deal):
+    """Home reads past more than a page of items on a hidden record to fill its first page."""
+    org = deal.org
+    other = f.opportunity(
+        org.owner, deal.account, name="Globex expansion", close_date=datetime.date.today()
+    )
+    share_record(org.owner, deal.opp, TARGET_USER, org.teammate.pk, READ)
+    share_record(org.owner, other, TARGET_USER, org.teammate.pk, READ)
+    client.force_login(org.teammate)
+    _follow(client, deal.opp)
+    _follow(client, other)
+    client.force_login(org.owner)
+    client.post(post_url(other), {"body": "Older but still mine to see"})
+    for n in range(35):
+        client.post(post_url(deal.opp), {"body": f"Private {n:02d}"})
+    RecordShare.objects.filter(record_id=deal.opp.pk, object_name="opportunity").delete()
+    client.force_login(org.teammate)
+    home = _home(client)
+    assert "Older but still mine to see" in home and "Globex expansion" in home
+    assert "Private" not in home and "Show more" not in home
