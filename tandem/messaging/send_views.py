@@ -134,6 +134,9 @@ def send_email(request, object_name, pk):
             "record": record,
             "obj_def": obj_def,
             "object_name": object_name,
+            "replace_warning": _(
+                "Replace the subject and message you typed with the template's? What you typed is lost."
+            ),
             "may_keep_copy": can_create(request.user, "task"),
             "page_title": _("Send Email"),
         },

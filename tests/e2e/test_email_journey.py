@@ -111,3 +111,30 @@ def test_on_a_phone_the_outbox_shows_each_emails_subject_and_status(browse, org)
     expect(row.get_by_role("link", name="Next steps")).to_be_in_viewport()
     expect(row.get_by_text("Failed", exact=True)).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_choosing_a_template_asks_before_replacing_what_the_user_typed(browse, org):
+    account = f.account(org.owner, name="Analytical Engines")
+    contact = f.contact(org.owner, account, first_name="Ada", email="ada@engines.example")
+    EmailTemplate.objects.create(
+        name="Next steps",
+        object_name="contact",
+        subject="Next steps",
+        body="Dear {{Contact.FirstName}}",
+    )
+    page = browse.signed_in(org.owner)
+    page.goto(f"/email/send/contact/{contact.pk}/")
+    page.get_by_label("Subject").fill("My own words")
+    page.get_by_label("Message").fill("A long message I wrote myself.")
+
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_label("Template").select_option(label="Next steps")
+    expect(page.get_by_label("Subject")).to_have_value("My own words")
+    expect(page.get_by_label("Template")).to_have_value("")
+    assert asked and "What you typed is lost" in asked[0]
+
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_label("Template").select_option(label="Next steps")
+    expect(page.get_by_label("Subject")).to_have_value("Next steps")
+    expect(page.get_by_label("Message")).to_have_value("Dear Ada")
