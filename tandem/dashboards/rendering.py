@@ -113,6 +113,17 @@ def _value_label(p: engine.Prepared) -> str:
     return labels[0] if labels else _("Record count")
 
 
+def _figure_label(p: engine.Prepared) -> str:
+    """Under a metric or gauge: what was counted ("Users", "Opportunities"), not "Record count"."""
+    if engine.summary_labels(p):
+        return _value_label(p)
+    rtype = p.rtype
+    try:
+        return str(rtype.label if rtype.source else rtype.obj_def.label_plural)
+    except (AttributeError, LookupError):
+        return _("Record count")
+
+
 def may_use(rtype, user) -> bool:
     """Whether `user` may run reports of this type (administrative types are for admins)."""
     if hasattr(rtype, "may_use"):
@@ -316,7 +327,7 @@ def _report_component(out, c, run_as, viewer_reports, selected, ctx):
         p.groupings, p.column_groupings = [], []
         res = engine.summary(p, run_as, ctx, extra=extra)
         out.value = _value(res["total"], p)
-        out.value_label = _value_label(p)
+        out.value_label = _figure_label(p)
         if c.kind == GAUGE:
             out.gauge = _gauge(c, out.value)
         return

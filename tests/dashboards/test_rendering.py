@@ -231,6 +231,17 @@ def test_a_table_tile_shows_dates_as_short_dates(data, client):
     assert rows and len(re.findall(r"<td>\d{1,2}/\d{1,2}/\d{4}</td>", table)) == 2 * rows
 
 
+def test_a_count_metric_says_what_it_counted(data):
+    board = make_dashboard(
+        data.admin,
+        {"report": data.listing, "kind": "metric"},
+        {"report": data.pipeline, "kind": "metric"},
+    )
+    count, total = _tiles(board, data.admin)
+    assert (count.value, count.value_label) == (4, "Opportunities")
+    assert total.value_label == "Sum: Amount"
+
+
 def test_source_components_unknown_and_failing_sources(data, client):
     def broken(user, filters):
         raise RuntimeError("boom")
