@@ -227,6 +227,11 @@ class Opportunity(Record):
             models.Index(fields=["account"]),
             models.Index(fields=["stage"]),
             models.Index(fields=["close_date"]),
+            # Covers pipeline aggregates (open deals by stage and owner, summed amounts)
+            # so reports read the index instead of the table.
+            models.Index(
+                fields=["is_closed", "stage", "owner", "amount"], name="opp_pipeline_cover_idx"
+            ),
         ]
 
     def __str__(self):
