@@ -18,7 +18,7 @@ help:
 	@echo "make run    - install, migrate, load the demo on first run, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - install, then run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint   - ruff check"
-	@echo "make bench  - list-view benchmark on the large demo (slow the first time)"
+	@echo "make bench  - list-view and report benchmarks on large data (slow the first time)"
 	@echo "make lock   - rewrite requirements.lock from the virtual environment"
 
 run: bootstrap
@@ -69,6 +69,7 @@ format: python-deps
 
 bench: bootstrap
 	$(BIN)/python bench/list_view.py
+	$(BIN)/python bench/reports.py
 
 # Pins every installed distribution except Tandem itself (installed editable on top).
 lock: python-deps
