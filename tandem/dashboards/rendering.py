@@ -113,6 +113,15 @@ def _value_label(p: engine.Prepared) -> str:
     return labels[0] if labels else _("Record count")
 
 
+def _undefined(total: dict | None, p: engine.Prepared) -> bool:
+    """An average, minimum or maximum over no records has no value (a sum or count is 0)."""
+    return (
+        bool(p.summaries)
+        and p.summaries[0][1] in ("avg", "min", "max")
+        and not (total and total.get("count"))
+    )
+
+
 def _figure_label(p: engine.Prepared) -> str:
     """Under a metric or gauge: what was counted ("Users", "Opportunities"), not "Record count"."""
     if engine.summary_labels(p):
@@ -328,6 +337,9 @@ def _report_component(out, c, run_as, viewer_reports, selected, ctx):
         res = engine.summary(p, run_as, ctx, extra=extra)
         out.value = _value(res["total"], p)
         out.value_label = _figure_label(p)
+        if c.kind == METRIC and _undefined(res["total"], p):
+            out.value = None  # the average of no deals is not 0: the tile shows a dash
+
         if c.kind == GAUGE:
             out.gauge = _gauge(c, out.value)
         return

@@ -242,6 +242,31 @@ def test_a_count_metric_says_what_it_counted(data):
     assert total.value_label == "Sum: Amount"
 
 
+def test_an_average_over_no_visible_records_is_a_dash_not_zero(data, client):
+    from tandem.reports.models import Report
+
+    average = Report.objects.create(
+        name="Average deal",
+        report_type="opportunity_account",
+        owner=data.admin,
+        folder=data.folder,
+        visibility="public",
+        definition={
+            "format": "summary",
+            "columns": ["name", "amount"],
+            "filters": [{"field": "amount", "op": "greater_than", "value": "1000000"}],
+            "groupings": [],
+            "summaries": [{"field": "amount", "agg": "avg"}],
+        },
+    )
+    board = make_dashboard(data.admin, {"report": average, "kind": "metric"})
+    [tile] = _tiles(board, data.owner)
+    assert tile.value is None
+    client.force_login(data.owner)
+    page = client.get(board.get_absolute_url()).content.decode()
+    assert '<div class="display-6 fw-semibold metric-value">—</div>' in page
+
+
 def test_source_components_unknown_and_failing_sources(data, client):
     def broken(user, filters):
         raise RuntimeError("boom")
