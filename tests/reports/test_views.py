@@ -276,3 +276,48 @@ def test_every_standard_report_opens_for_every_persona(client, data, standard, p
         assert response.status_code == 200, report.name
         assert "report-error" not in response.content.decode(), report.name
         assert client.get(f"/reports/{report.pk}/export.csv").status_code == 200
+
+
+def test_lead_source_reads_converted_as_a_count_and_the_rate_as_a_percent(client, data, standard):
+    html = login(client, data.admin).get(f"/reports/{standard['lead_source'].pk}/").content.decode()
+    # Web: three leads, two converted.
+    web = html.split(">Web</a>")[1].split("</tr>")[0]
+    assert (
+        '<td class="text-end">3</td><td class="text-end">2</td><td class="text-end">66.7%</td>'
+        in web
+    )
+    total = html.split('id="grand-total"')[1].split("</tr>")[0]
+    assert (
+        '<td class="text-end">5</td><td class="text-end">2</td><td class="text-end">40%</td>'
+        in total
+    )
+
+
+def test_a_chart_whose_every_figure_is_zero_says_so_instead_of_drawing_bare_axes(client, data):
+    report = Report.objects.create(
+        name="Nothing converted",
+        report_type="lead",
+        owner=data.admin,
+        definition={
+            "format": "summary",
+            "columns": ["last_name"],
+            "filters": [{"field": "is_converted", "op": "equals", "value": "false"}],
+            "groupings": [{"field": "lead_source"}],
+            "summaries": [{"field": "is_converted", "agg": "true_count"}],
+            "chart": {"type": "bar"},
+        },
+    )
+    html = login(client, data.admin).get(f"/reports/{report.pk}/").content.decode()
+    assert "No chart: every figure is 0 for" in html and "Phone" in html
+    assert "<canvas" not in html
+
+
+def test_tabular_amounts_are_grouped_and_right_aligned(client, data):
+    report = Report.objects.create(
+        name="Big deals",
+        report_type="opportunity",
+        owner=data.admin,
+        definition={"format": "tabular", "columns": ["name", "amount"], "sort": "-amount"},
+    )
+    html = login(client, data.admin).get(f"/reports/{report.pk}/").content.decode()
+    assert '<td class="text-end">1,000.00</td>' in html
