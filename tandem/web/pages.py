@@ -82,6 +82,21 @@ def _pipeline_by_stage(user):
     return rows, chart
 
 
+def _my_open_leads(user):
+    """Leads I own that are still being worked: not converted, not in a closed status."""
+    from tandem.core.models import PicklistValue
+
+    closed = PicklistValue.objects.filter(
+        object_name="lead", field_name="status", is_closed=True
+    ).values("value")
+    return (
+        visible(user, registry.get("lead"))
+        .filter(owner=user, is_converted=False)
+        .exclude(status__in=closed)
+        .order_by("-created_at", "-pk")[:5]
+    )
+
+
 @login_required
 def home(request):
     """My open tasks, today's events, pipeline by stage, feed and leads (Recent Items: sidebar)."""
@@ -104,7 +119,7 @@ def home(request):
         "my_opportunities": visible(user, registry.get("opportunity"))
         .filter(owner=user, is_closed=False)
         .order_by("close_date", "pk")[:5],
-        "my_leads": visible(user, registry.get("lead")).filter(owner=user, is_converted=False)[:5],
+        "my_leads": _my_open_leads(user),
         "feed": home_feed(user),
         "page_title": _("Home"),
     }

@@ -332,3 +332,11 @@ def test_home_shows_older_items_behind_a_page_of_posts_on_a_record_i_lost(client
     home = _home(client)
     assert "Older but still mine to see" in home and "Globex expansion" in home
     assert "Private" not in home and "Show more" not in home
+
+
+def test_my_leads_leaves_out_leads_in_a_closed_status(client, deal):
+    f.lead(deal.org.owner, last_name="Working", status="Working - Contacted")
+    f.lead(deal.org.owner, last_name="Dropped", status="Closed - Not Converted")
+    client.force_login(deal.org.owner)
+    leads = _home(client).split('id="home-leads"')[1].split("</section>")[0]
+    assert "Working" in leads and "Dropped" not in leads
