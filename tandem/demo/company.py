@@ -276,5 +276,11 @@ def build_org(size: str, rng: random.Random, pools: Pools, anchor: datetime.date
             kind=SharingRule.KIND_OWNER, source_kind=TARGET_ROLE_SUBS, source_id=vp_sales.pk,
             target_kind=TARGET_ROLE_SUBS, target_id=vp_channel.pk, access_level=READ,
         ),
+        SharingRule(
+            object_name="opportunity", name="Every deal to Finance",
+            description="Finance reads the whole pipeline for forecasting and reporting.",
+            kind=SharingRule.KIND_OWNER, source_kind=TARGET_ROLE_SUBS, source_id=ceo.pk,
+            target_kind=TARGET_ROLE_SUBS, target_id=finance.pk, access_level=READ,
+        ),
     ])
     return org

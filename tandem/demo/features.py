@@ -23,10 +23,10 @@ from tandem.assignment.models import (
 from tandem.core.models import Company, FieldHistory, PicklistValue
 from tandem.dashboards.demo import install_demo_dashboards
 from tandem.forecasts.demo import install_demo_quotas
-from tandem.partners.models import ClaimLimit, PartnerProgram
+from tandem.partners.models import ClaimLimit, LeadAcceptance, PartnerProgram
 from tandem.pipeline.models import LossReason, OpportunityLoss
 from tandem.reports.standard import install_standard_reports
-from tandem.sales.models import Opportunity
+from tandem.sales.models import Lead, Opportunity
 
 
 def switch_on_features(org) -> None:
@@ -80,9 +80,11 @@ def switch_on_features(org) -> None:
 def finish_features(org, rng: random.Random, anchor: datetime.datetime) -> None:
     admin = User.objects.get(pk=org.admin_id)
     record_stage_moves(rng, anchor)
+    record_partner_business(org, rng, anchor)
     install_demo_quotas(today=anchor.date())
     install_demo_dashboards(owner=admin)
     record_sign_ins(rng, anchor)
+    send_partner_welcomes(org)
 
 
 COMPETITORS = ("Kuka Systems", "Fanuc Direct", "Universal Arms", "RoboWorks", "")
@@ -175,3 +177,83 @@ def record_sign_ins(rng: random.Random, anchor: datetime.datetime, weeks: int = 
     LoginHistory.objects.bulk_create(rows, batch_size=2000)
     for pk, at in last.items():
         User.objects.filter(pk=pk).update(last_login=at)
+
+
+def record_partner_business(org, rng: random.Random, anchor: datetime.datetime) -> None:
+    """What partners did with their leads: about half were accepted from the partner queue
+    (a few hours after queueing), some became deals the partner owns (open, won and lost)
+    and a few leads were converted into those deals — so the channel pages have a story."""
+    converted = (
+        PicklistValue.objects.filter(object_name="lead", field_name="status", is_converted=True)
+        .values_list("value", flat=True)
+        .first()
+    )
+    channel_deals = list(
+        Opportunity.objects.unrestricted()
+        .filter(owner_id__in=org.channel_owner_ids)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "account_id")
+    )
+    rng.shuffle(channel_deals)
+    partners = User.objects.filter(pk__in=org.partner_user_ids, contact__isnull=False)
+    acceptances = []
+    for user_id, account_id in partners.order_by("pk").values_list("pk", "contact__account_id"):
+        leads = list(
+            Lead.objects.unrestricted()
+            .filter(owner_id=user_id)
+            .order_by("pk")
+            .values_list("pk", "created_at")
+        )
+        for lead_id, created in leads[: len(leads) // 2 + 1]:
+            acceptances.append(
+                LeadAcceptance(
+                    lead_id=lead_id,
+                    user_id=user_id,
+                    queue=org.queue,
+                    partner_account_id=account_id,
+                    queued_at=created,
+                    accepted_at=min(created + datetime.timedelta(hours=rng.uniform(1, 48)), anchor),
+                )
+            )
+        deals = [channel_deals.pop() for _ in range(min(len(leads) // 2, len(channel_deals)))]
+        Opportunity.objects.unrestricted().filter(pk__in=[pk for pk, _a in deals]).update(
+            owner_id=user_id
+        )
+        for (lead_id, created), (deal_id, deal_account) in zip(leads[-2:], deals[:2], strict=False):
+            if converted:
+                Lead.objects.unrestricted().filter(pk=lead_id).update(
+                    status=converted,
+                    is_converted=True,
+                    converted_by_id=user_id,
+                    converted_at=min(created + datetime.timedelta(days=3), anchor),
+                    converted_account_id=deal_account,
+                    converted_opportunity_id=deal_id,
+                )
+    LeadAcceptance.objects.bulk_create(acceptances, batch_size=2000)
+
+
+def send_partner_welcomes(org) -> None:
+    """The welcome email each printed partner login would have had, so a newcomer can read
+    one in Setup › Outbox (demo users keep the demo password instead of a temporary one)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from tandem.demo.company import DEMO_PASSWORD, partner_logins
+    from tandem.messaging.notify import render_notification
+
+    company, program = Company.current(), PartnerProgram.current()
+    for login in partner_logins():
+        subject, body = render_notification(
+            "partner_welcome",
+            {
+                "Program.WelcomeSubject": program.welcome_subject.replace(
+                    "{company}", company.name
+                ),
+                "Organization.Name": company.name,
+                "User.FirstName": login.first_name,
+                "User.Email": login.email,
+                "User.TemporaryPassword": DEMO_PASSWORD,
+                "Portal.Link": reverse("portal_home"),
+            },
+        )
+        send_mail(subject, body, None, [login.email])

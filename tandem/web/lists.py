@@ -213,7 +213,9 @@ def record_list(request, slug):
         "first_row": start + 1 if rows else 0,
         "last_row": start + len(rows),
         "can_create": can_create(request.user, obj_def.name),
-        "can_mass_transfer": not request.user.is_external,
+        # Change Owner needs edit rights on the object (a read-only profile never transfers).
+        "can_mass_transfer": not request.user.is_external
+        and request.user.profile.has_object_permission(obj_def.name, "edit"),
         "error": error,
         "page_title": obj_def.label_plural,
     }

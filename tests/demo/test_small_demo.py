@@ -171,3 +171,32 @@ def test_demo_deals_have_stage_history_and_loss_reasons(demo):
     # Time in stage adds up to the deal's age: every stage it passed through is counted.
     spent = time_in_stage([won.pk])[won.pk]
     assert len(spent) == moves.count() + 1
+
+
+def test_partners_have_a_track_record_and_a_welcome_email(db):
+    from django.core import mail
+
+    from tandem.channel.scorecard import scorecards
+
+    mail.outbox.clear()
+    load_demo("small", progress=False, today=TODAY)
+    welcomes = [m for m in mail.outbox if m.to == ["partner@northwind.demo"]]
+    assert len(welcomes) == 1 and "partner portal" in welcomes[0].subject.lower()
+    assert DEMO_PASSWORD in welcomes[0].body
+    channel_manager = User.objects.get(email="channel.manager@tandem.demo")
+    cards = {c.account.name: c for c in scorecards(channel_manager)}
+    assert cards, "the channel manager looks after partners"
+    for card in cards.values():
+        assert card.leads_accepted > 0 and card.leads_converted > 0
+        assert card.open_pipeline > 0 or card.won_count > 0
+
+
+def test_read_only_analyst_reads_every_deal_but_cannot_transfer_them(demo):
+    analyst = User.objects.get(email="analyst@tandem.demo")
+    visible = Opportunity.objects.visible_to(analyst, "read").count()
+    assert visible == Opportunity.objects.unrestricted().filter(owner__is_external=False).count()
+    assert not Opportunity.objects.visible_to(analyst, "edit").exists()
+    client = Client()
+    client.force_login(analyst)
+    page = client.get("/opportunities/").content.decode()
+    assert "Change Owner" not in page
