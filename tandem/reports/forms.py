@@ -26,6 +26,9 @@ class _Styled:
             w = f.widget
             if isinstance(w, forms.CheckboxSelectMultiple):
                 continue
+            if isinstance(w, forms.CheckboxInput | forms.RadioSelect):
+                w.attrs.setdefault("class", "form-check-input")
+                continue
             cls = (
                 "form-select"
                 if isinstance(w, (forms.Select, forms.SelectMultiple))
@@ -121,7 +124,6 @@ class ScheduleForm(_Styled, forms.ModelForm):
         self.fields["month_day"].help_text = _("1 to 31; 31 means the last day of every month.")
         self.fields["hour"].help_text = _("0 to 23, in the company's time zone.")
         self._style()
-        self.fields["run_as"].widget.attrs = {"class": "form-check-input"}
 
     def clean_month_day(self):
         v = self.cleaned_data["month_day"]

@@ -223,6 +223,20 @@ def test_schedule_pages(client, data):
     assert not ReportSchedule.objects.exists()
 
 
+def test_schedule_form_shows_run_as_choices_and_active_as_checkboxes_with_labels(client, data):
+    report = Report.objects.create(
+        name="Mine", report_type="opportunity", owner=data.owner, definition={"columns": ["name"]}
+    )
+    client.force_login(data.owner)
+    html = client.get(reverse("reports:schedule_new", args=[report.pk])).content.decode()
+    run_as = html.split('id="run-as"')[1].split("</fieldset>")[0]
+    assert run_as.count('<div class="form-check"><input type="radio"') == 2
+    assert "The report owner" in run_as and '<label class="form-check-label"' in run_as
+    at = html.index('name="is_active"')
+    active = html[html.rindex("<input", 0, at) : html.index(">", at)]
+    assert 'type="checkbox"' in active and 'class="form-check-input"' in active
+
+
 # -- charts and run_report -----------------------------------------------------------------------
 
 
