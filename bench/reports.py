@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import configure, migrated_database
+
 OPPORTUNITIES = 1_000_000
 LEADS = 100_000
 PERSONAS = [
@@ -46,29 +48,12 @@ TARGET_EXPORT = 100_000  # rows per second
 clock = time.perf_counter
 
 
-def configure(args) -> None:
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["TANDEM_DATA_DIR"] = str(Path(args.data_dir).resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
-    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-
-
 def ensure_data(progress: bool) -> None:
-    from django.core.management import call_command
-
     from tandem.access.models import User
-    from tandem.cli import ensure_database
     from tandem.demo import load_demo, records
     from tandem.sales.models import Opportunity
 
-    ensure_database()
-    call_command("migrate", interactive=False, verbosity=0)
+    migrated_database()
     if Opportunity.objects.unrestricted().count() >= OPPORTUNITIES:
         return
     if User.objects.exists():
