@@ -249,3 +249,13 @@ def test_new_event_page_works_without_javascript(client, org):
         {"subject": "No JS", "start": "2026-11-16T09:00", "end": "2026-11-16T09:30"},
     )
     assert response.status_code == 302 and "date=2026-11-16" in response["Location"]
+
+
+def test_new_event_page_is_laid_out_as_the_dialog_and_closes_back_to_the_calendar(client, org):
+    """The New Event button opens a page: the dialog's header, padding and footer in place."""
+    client.force_login(org.owner)
+    html = client.get("/calendar/events/new/?view=month").content.decode()
+    assert '<div class="modal position-static d-block" id="event-page"' in html
+    assert 'class="modal-content" id="event-modal-body"' in html
+    assert '<a class="btn-close" href="/calendar/?view=month"' in html
+    assert 'data-bs-dismiss="modal"' not in html.split('id="event-page"')[1].split("</form>")[0]
