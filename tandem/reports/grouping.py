@@ -5,7 +5,9 @@ orders the aggregated rows and, where the summaries allow, adds subtotals up fro
 finest groups instead of scanning the records once per grouping level.
 """
 
+import contextlib
 import datetime
+import gc
 from decimal import Decimal
 
 from django.db.models import (
@@ -236,73 +238,128 @@ def _sort_key(col: Column, kind: str, key, label, picklist):
     return (1, 0, key)
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Shaping makes a few small, acyclic containers per group (15,622 for the pipeline at a
+    million deals); each automatic collection pass also walks the whole Django heap, which
+    cost more than the shaping itself (measured in bench/reports.py). Refcounting frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _level(raw: list, name: str, col: Column, kind: str, ctx: Context) -> dict:
+    """{raw key: (key, label, rank)} for one grouping level: each distinct key is labelled and
+    placed once (a thousand owners, not fifteen thousand groups); equal sort keys share a rank."""
+    distinct = {row[name]: None for row in raw}
+    picklist = _picklist_index(col) if not kind else None
+    labels_of = _relation_labels(col, distinct) if col.is_relation and not kind else None
+    shaped = {}
+    for raw_key in distinct:
+        key = _bucket_from_key(kind, raw_key, ctx) if kind else raw_key
+        label = labels_of.get(key) if labels_of is not None else None
+        shaped[raw_key] = (
+            _serial(key),
+            _label(col, kind, key, label, ctx),
+            _sort_key(col, kind, key, label, picklist),
+        )
+    ranks, rank, last = {}, -1, object()
+    for raw_key, (_k, _l, order) in sorted(shaped.items(), key=lambda kv: kv[1][2]):
+        if rank < 0 or order != last:
+            rank, last = rank + 1, order
+        ranks[raw_key] = rank
+    return {raw_key: (k, lab, ranks[raw_key]) for raw_key, (k, lab, _o) in shaped.items()}
+
+
 def _grouped(
     qs, groupings: list[tuple[Column, str]], p: Prepared, ctx: Context, rollup: bool = False
 ) -> list[dict]:
-    """One row per group of `groupings`, aggregated in the database, labelled and in order."""
-    raw = list(grouped_queryset(qs, groupings, p, ctx, rollup))
-    labels_of, picklists = {}, {}
-    for i, (col, kind) in enumerate(groupings):
-        picklists[i] = _picklist_index(col) if not kind else None
-        if col.is_relation and not kind:
-            labels_of[i] = _relation_labels(col, (row[f"g{i}"] for row in raw))
-    # Each distinct key is labelled once (a thousand owners, not fifteen thousand groups).
-    seen = [{} for _g in groupings]
-    out = []
-    n = len(p.summaries)
-    for row in raw:
-        keys, labels, order = [], [], []
-        for i, (col, kind) in enumerate(groupings):
-            raw_key = row[f"g{i}"]
-            done = seen[i].get(raw_key)
-            if done is None:
-                key = _bucket_from_key(kind, raw_key, ctx) if kind else raw_key
-                label = labels_of[i].get(key) if i in labels_of else None
-                done = seen[i][raw_key] = (
-                    _serial(key),
-                    _label(col, kind, key, label, ctx),
-                    _sort_key(col, kind, key, label, picklists[i]),
+    """One row per group of `groupings`, aggregated in the database, labelled and in order.
+
+    With `rollup`, rows carry "_n" (what each average divides by) only when a summary needs it.
+    """
+    with _collector_paused():
+        raw = list(grouped_queryset(qs, groupings, p, ctx, rollup))
+        levels = [
+            (f"g{i}", _level(raw, f"g{i}", col, kind, ctx))
+            for i, (col, kind) in enumerate(groupings)
+        ]
+        names = [f"s{j}" for j in range(len(p.summaries))]
+        needs_n = rollup and any(agg in _DIVIDED for _c, agg in p.summaries)
+        items, order = [], []
+        if len(levels) == 2 and not needs_n:
+            (n0, l0), (n1, l1) = levels
+            width = len(l1)
+            for row in raw:
+                a, b = l0[row[n0]], l1[row[n1]]
+                items.append(
+                    {
+                        "keys": [a[0], b[0]],
+                        "labels": [a[1], b[1]],
+                        "count": row["record_count"],
+                        "values": [row[s] for s in names],
+                    }
                 )
-            keys.append(done[0])
-            labels.append(done[1])
-            order.append(done[2])
-        item = {
-            "keys": keys,
-            "labels": labels,
-            "count": row["record_count"],
-            "values": [row[f"s{j}"] for j in range(n)],
-        }
-        if rollup:
-            item["_n"] = [row.get(f"s{j}_n", row["record_count"]) or 0 for j in range(n)]
-        out.append((order, item))
-    out.sort(key=lambda pair: pair[0])
-    return [item for _order, item in out]
+                order.append(a[2] * width + b[2])
+        else:
+            for row in raw:
+                got = [shaped[row[name]] for name, shaped in levels]
+                item = {
+                    "keys": [g[0] for g in got],
+                    "labels": [g[1] for g in got],
+                    "count": row["record_count"],
+                    "values": [row[s] for s in names],
+                }
+                if needs_n:
+                    item["_n"] = [row.get(s + "_n", row["record_count"]) or 0 for s in names]
+                items.append(item)
+                order.append(tuple(g[2] for g in got))
+        # Stable, like sorting by each level's sort key: equal ranks keep the database's order.
+        return [items[i] for i in sorted(range(len(items)), key=order.__getitem__)]
 
 
 def _can_roll_up(p: Prepared) -> bool:
     return all(agg in ROLLUP for _col, agg in p.summaries)
 
 
+_DIVIDED = {"avg"}  # summaries whose rolled-up form needs "_n", what each divides by
+_FINISHED = {"avg", "true_percent", "blank_percent"}  # rolled up as sums, shown as ratios
+_COUNTS = {"count", "true_count", "blank_count"}
+
+
 def _combine(parts: list[dict], p: Prepared) -> dict:
-    """The summaries of a group made of `parts` (rows from _grouped(..., rollup=True))."""
-    out = {"count": sum(x["count"] for x in parts), "values": [], "_n": []}
+    """The summaries of a group made of `parts` (rows from _grouped(..., rollup=True)).
+
+    Values are added in the parts' order, starting from 0, exactly as sum() would."""
+    count = 0
+    for x in parts:
+        count += x["count"]
+    out = {"count": count, "values": []}
+    has_n = bool(parts) and "_n" in parts[0]
+    if has_n or not parts:
+        out["_n"] = []
     for i, (_col, agg) in enumerate(p.summaries):
-        vals = [x["values"][i] for x in parts if x["values"][i] is not None]
+        vals = [v for x in parts if (v := x["values"][i]) is not None]
         if agg in ("min", "max"):
             out["values"].append((min if agg == "min" else max)(vals) if vals else None)
-        elif agg in ("count", "true_count", "blank_count"):
+        elif agg in _COUNTS:
             out["values"].append(sum(vals))
         else:
             out["values"].append(sum(vals) if vals else None)
-        out["_n"].append(sum(x["_n"][i] for x in parts))
+        if has_n:
+            out["_n"].append(sum(x["_n"][i] for x in parts))
+        elif not parts:
+            out["_n"].append(0)
     return out
 
 
 def _finish(item: dict, p: Prepared) -> dict:
     """Turn rolled-up sums and counts back into averages and percentages."""
     n_list = item.pop("_n", None)
-    if n_list is None:
-        return item
     for i, (_col, agg) in enumerate(p.summaries):
         v = item["values"][i]
         if agg == "avg":
@@ -349,32 +406,46 @@ def summary(
 def _summary_rolled_up(qs, p: Prepared, ctx: Context) -> dict:
     """One query at the finest grouping; subtotals and the total are added up from its rows.
 
-    The database still does all the per-record work; Python only adds a few hundred group
-    rows, which saves a scan of the records per grouping level (see docs/performance.md).
+    The database still does all the per-record work; Python only adds the group rows, which
+    saves a scan of the records per grouping level (see docs/performance.md).
     """
     groupings = p.groupings[:2]
     fine = _grouped(qs, groupings, p, ctx, rollup=True)
-    groups, by_key = [], {}
-    for row in fine:
-        top = by_key.get(row["keys"][0])
-        if top is None:
-            top = by_key[row["keys"][0]] = {
-                "keys": row["keys"][:1],
-                "labels": row["labels"][:1],
-                "parts": [],
-                "children": [],
-            }
-            groups.append(top)
-        top["parts"].append(row)
-        if len(groupings) > 1:
-            top["children"].append(row)
-    total = _finish(_combine(fine, p), p) if fine else _finish(_combine([], p), p)
-    for top in groups:
-        top.update(_finish(_combine(top.pop("parts"), p), p))
-        top["drill"] = _drill(p.groupings, top["keys"])
-        for child in top["children"]:
-            _finish(child, p)
-            child["drill"] = _drill(p.groupings, child["keys"])
+    finish = any(agg in _FINISHED for _c, agg in p.summaries)
+    with _collector_paused():
+        groups, by_key = [], {}
+        two = len(groupings) > 1
+        if two:
+            (c0, k0), (c1, k1) = groupings
+            f0, f1 = c0.name, c1.name
+        for row in fine:
+            keys = row["keys"]
+            top = by_key.get(keys[0])
+            if top is None:
+                top = by_key[keys[0]] = {
+                    "keys": keys[:1],
+                    "labels": row["labels"][:1],
+                    "parts": [],
+                    "children": [],
+                }
+                groups.append(top)
+            top["parts"].append(row)
+            if two:
+                top["children"].append(row)
+        total = _finish(_combine(fine, p), p)
+        for top in groups:
+            top.update(_finish(_combine(top.pop("parts"), p), p))
+            top["drill"] = _drill(p.groupings, top["keys"])
+            if not two:
+                continue
+            for child in top["children"]:
+                if finish:
+                    _finish(child, p)
+                keys = child["keys"]
+                child["drill"] = [
+                    {"field": f0, "date_group": k0, "key": keys[0]},
+                    {"field": f1, "date_group": k1, "key": keys[1]},
+                ]
     return {"groups": groups, "total": total, "summary_labels": summary_labels(p)}
 
 
