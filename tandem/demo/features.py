@@ -26,7 +26,7 @@ from tandem.forecasts.demo import install_demo_quotas
 from tandem.partners.models import ClaimLimit, LeadAcceptance, PartnerProgram
 from tandem.pipeline.models import LossReason, OpportunityLoss
 from tandem.reports.standard import install_standard_reports
-from tandem.sales.models import Lead, Opportunity
+from tandem.sales.models import Account, Lead, Opportunity
 
 
 def switch_on_features(org) -> None:
@@ -81,6 +81,7 @@ def finish_features(org, rng: random.Random, anchor: datetime.datetime) -> None:
     admin = User.objects.get(pk=org.admin_id)
     record_stage_moves(rng, anchor)
     record_partner_business(org, rng, anchor)
+    record_conversions(rng, anchor)
     install_demo_quotas(today=anchor.date())
     install_demo_dashboards(owner=admin)
     record_sign_ins(rng, anchor)
@@ -104,14 +105,15 @@ def record_stage_moves(rng: random.Random, anchor: datetime.datetime) -> None:
     opps = Opportunity.objects.unrestricted()
     history = []
     newest = opps.order_by("-created_at", "-id").values_list(
-        "pk", "owner_id", "stage", "created_at", "is_closed"
+        "pk", "owner_id", "stage", "created_at", "updated_at", "is_closed"
     )[:STAGE_HISTORY_LIMIT]
-    for pk, owner_id, stage, created, closed in newest:
+    for pk, owner_id, stage, created, updated, closed in newest:
         if closed:
             path = open_path[: rng.randint(1, len(open_path))] + [stage]
         else:
             path = open_path[: open_path.index(stage) + 1] if stage in open_path else [stage]
-        span = max((anchor - created).total_seconds(), 3600.0)
+        # Every move happens between creation and the last modification.
+        span = max((min(updated, anchor) - created).total_seconds(), 3600.0)
         moments = sorted(rng.uniform(0.05, 0.95) * span for _ in path[1:])
         for (old, new), offset in zip(itertools.pairwise(path), moments, strict=True):
             history.append(
@@ -257,3 +259,50 @@ def send_partner_welcomes(org) -> None:
             },
         )
         send_mail(subject, body, None, [login.email])
+
+
+# Of the leads older than a month, this share was converted (bounded for the large demo).
+CONVERTED_SHARE, CONVERSION_LIMIT = 0.12, 20_000
+
+
+def record_conversions(rng: random.Random, anchor: datetime.datetime) -> None:
+    """Some older leads were converted by their owners into one of their accounts, a few days
+    to weeks after they came in — so Lead Source and conversion reports have rates to show."""
+    status = (
+        PicklistValue.objects.filter(object_name="lead", field_name="status", is_converted=True)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if status is None:
+        return
+    accounts: dict[int, list[int]] = {}
+    for pk, owner_id in Account.objects.unrestricted().values_list("pk", "owner_id").iterator():
+        accounts.setdefault(owner_id, []).append(pk)
+    old = (
+        Lead.objects.unrestricted()
+        .filter(
+            owner__is_external=False,
+            is_converted=False,
+            created_at__lt=anchor - datetime.timedelta(days=30),
+        )
+        .order_by("-created_at", "-id")
+        .values_list("pk", "owner_id", "created_at")[: CONVERSION_LIMIT * 8]
+    )
+    converted = []
+    for pk, owner_id, created in old:
+        if owner_id in accounts and rng.random() < CONVERTED_SHARE:
+            converted.append(
+                Lead(
+                    pk=pk,
+                    status=status,
+                    is_converted=True,
+                    converted_by_id=owner_id,
+                    converted_account_id=rng.choice(accounts[owner_id]),
+                    converted_at=created + datetime.timedelta(days=rng.uniform(1, 28)),
+                )
+            )
+    Lead.objects.unrestricted().bulk_update(
+        converted[:CONVERSION_LIMIT],
+        ["status", "is_converted", "converted_by", "converted_account", "converted_at"],
+        batch_size=500,
+    )

@@ -343,6 +343,9 @@ class RecordGenerator:
                 at = self.when(365)
                 due = (at + datetime.timedelta(days=rng.randrange(1, 30))).date()
                 status = rng.choice(statuses)
+                if status not in completed:
+                    # Open work is due around now: a few days late at most, mostly ahead.
+                    due = self.anchor.date() + datetime.timedelta(days=rng.randrange(-4, 22))
                 done = at + datetime.timedelta(days=rng.randrange(0, 20)) if status in completed else None
                 ts = db_timestamp(at)
                 yield (start + i, owner, owner, owner, ts, ts, lead, contact, account, opp,

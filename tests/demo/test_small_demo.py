@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F
 from django.test import Client
 
 from tandem.access.models import Group, Role, RoleClosure, SharingRule, User
@@ -200,3 +201,22 @@ def test_read_only_analyst_reads_every_deal_but_cannot_transfer_them(demo):
     client.force_login(analyst)
     page = client.get("/opportunities/").content.decode()
     assert "Change Owner" not in page
+
+
+def test_demo_work_is_current_and_some_leads_were_converted(demo):
+    open_tasks = Task.objects.unrestricted().exclude(status="Completed").exclude(due_date=None)
+    overdue = open_tasks.filter(due_date__lt=TODAY)
+    assert open_tasks.exists() and overdue.count() < open_tasks.count() / 3
+    converted = Lead.objects.unrestricted().filter(is_converted=True)
+    assert converted.count() > 0.05 * Lead.objects.unrestricted().count()
+    assert not converted.filter(converted_at__lt=F("created_at")).exists()
+    # Stage moves happen between a deal's creation and its last modification.
+    from tandem.core.models import FieldHistory
+
+    for move in FieldHistory.objects.filter(object_name="opportunity", field_name="stage")[:200]:
+        opp = Opportunity.objects.unrestricted().get(pk=move.record_id)
+        assert (
+            opp.created_at
+            <= move.changed_at
+            <= max(opp.updated_at, opp.created_at) + datetime.timedelta(hours=1)
+        )
