@@ -98,12 +98,23 @@ def raw_formatter(col):
     return _safe
 
 
-# The formatters above, written inline in a whole row's formatter (row_formatter): a Python
-# call per value cost more than the value's own conversion. "@" stands for the value; each
-# template gives exactly what its formatter returns (the formatter still handles the rest).
+def _quoted(text: str) -> str:
+    """A CSV field as csv.writer writes it (the excel dialect, minimal quoting)."""
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+# The formatters above, written inline in a whole row's formatter (csv_row_formatter): a
+# Python call per value, and csv.writer, cost more than the values' own conversion. "@"
+# stands for the value; each template gives exactly what its formatter returns, already
+# quoted as csv.writer would quote it (only text can hold a comma, quote or line break).
 _INLINE = {
-    _safe: "(@ if @.__class__ is str and @[:1] not in FORMULA_FIRST else _safe(@))",
-    _date: '("" if @ is None else @ if @.__class__ is str else @.isoformat())',
+    _safe: (
+        "(@ if @.__class__ is str and @[:1] not in FORMULA_FIRST and not"
+        """ ('"' in @ or "," in @ or "\\n" in @ or "\\r" in @) else _quoted(_safe(@)))"""
+    ),
+    _date: '("" if @ is None else _quoted(@) if @.__class__ is str else @.isoformat())',
     _checkbox: '("" if @ is None else "true" if @ else "false")',
 }
 
@@ -113,27 +124,29 @@ def _inline(fmt, i: int, names: dict) -> str:
         return _INLINE[fmt]
     if not hasattr(fmt, "places"):
         names[f"f{i}"] = fmt
-        return f"f{i}(@)"
+        return f"_quoted(f{i}(@))"
     places = fmt.places
     if not places:
-        return '("" if @ is None else str(@))'
+        return '("" if @ is None else str(@) if @.__class__ in _PLAIN else _quoted(str(@)))'
     text = 'f"{@:.' + str(int(places)) + 'f}"'
-    return f'("" if @ is None else {text} if @.__class__ in _PLAIN else str(@))'
+    return f'("" if @ is None else {text} if @.__class__ in _PLAIN else _quoted(str(@)))'
 
 
-def row_formatter(columns):
-    """One function turning a driver row into the CSV fields of `columns` (raw_formatter each).
+def csv_row_formatter(columns):
+    """One function turning a driver row into its CSV line (without the line end), the same
+    text as raw_formatter per value written by csv.writer; for two columns or more (csv.writer
+    quotes a lone empty field, which this does not).
 
     Generated once per export from the fixed templates above (column positions and decimal
     places only, nothing a user typed), so a row costs one call instead of one per value."""
-    if not columns:
-        return lambda r: ()
+    assert len(columns) > 1
     names = {"FORMULA_FIRST": FORMULA_FIRST, "_safe": _safe, "_PLAIN": (int, float)}
+    names["_quoted"] = _quoted
     fields = [
         _inline(raw_formatter(col), i, names).replace("@", f"v{i}") for i, col in enumerate(columns)
     ]
     values = "".join(f"v{i}, " for i in range(len(fields)))
-    source = f"def row(r):\n    ({values}) = r\n    return ({''.join(f + ', ' for f in fields)})\n"
+    source = f"def row(r):\n    ({values}) = r\n    return ','.join(({''.join(f + ', ' for f in fields)}))\n"
     exec(source, names)  # noqa: S102 - fixed templates, see above
     return names["row"]
 
@@ -143,11 +156,20 @@ def csv_lines(p, user, sort: str = "", drill=None, ctx=None):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([c.label for c in p.columns])
-    row = row_formatter(p.columns)
     rows = iter_raw_rows(p, user, ctx, sort, drill)
+    if len(p.columns) > 1:
+        line = csv_row_formatter(p.columns)
+        write = buffer.write
+    else:
+        formatters = [raw_formatter(c) for c in p.columns]
     while True:
         batch = list(itertools.islice(rows, CSV_BATCH))
-        writer.writerows(map(row, batch))
+        if len(p.columns) > 1:
+            if batch:
+                write("\r\n".join(map(line, batch)))
+                write("\r\n")
+        else:
+            writer.writerows([[f(v) for f, v in zip(formatters, r)] for r in batch])
         if len(batch) < CSV_BATCH:
             yield buffer.getvalue()
             return

@@ -1,6 +1,8 @@
 """The fast paths of exports and subtotals give exactly what the plain paths give."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -8,7 +10,7 @@ import pytest
 
 from tandem.reports import grouping
 from tandem.reports.engine import Context, prepare, summary
-from tandem.reports.exports import raw_formatter, row_formatter
+from tandem.reports.exports import csv_row_formatter, raw_formatter
 
 VALUES = [
     None,
@@ -20,6 +22,10 @@ VALUES = [
     "@x",
     "\tx",
     "a, b",
+    'say "hi"',
+    "two\nlines",
+    "cr\r",
+    "=a,b",
     0,
     7,
     2.5,
@@ -51,23 +57,31 @@ COLUMNS = [
 ]
 
 
+def written(fields) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(fields)
+    return buffer.getvalue()[:-2]
+
+
 @pytest.mark.parametrize("value", VALUES, ids=repr)
 @pytest.mark.parametrize(
     "col", COLUMNS, ids=lambda c: c.type + ("_custom" if c.spec.is_custom else "")
 )
-def test_a_whole_row_is_formatted_as_each_column_formats_its_value(col, value):
+def test_a_row_is_written_as_each_value_formatted_and_written_by_csv(col, value):
+    line = csv_row_formatter([col, column("text"), col])
     try:
-        slow = raw_formatter(col)(value)
+        text = raw_formatter(col)(value)
     except (TypeError, ValueError, AttributeError) as exc:  # not a value this column holds
         with pytest.raises(type(exc)):
-            row_formatter([col, column("text")])((value, "x"))
+            line((value, "x", value))
         return
-    assert row_formatter([col, column("text")])((value, "x")) == (slow, "x")
+    assert line((value, "x", value)) == written([text, "x", text])
 
 
 def test_formula_text_stays_neutralised_in_exports():
-    row = row_formatter([column("text"), column("text")])
-    assert row(("=cmd|' /C calc'!A0", "Acme")) == ("'=cmd|' /C calc'!A0", "Acme")
+    line = csv_row_formatter([column("text"), column("text")])
+    assert line(("=cmd|' /C calc'!A0", "Acme")) == "'=cmd|' /C calc'!A0,Acme"
+    assert line(("=1,2", 'Acme "Ltd"')) == '"\'=1,2","Acme ""Ltd"""'
 
 
 def _plain(p, user, ctx):
@@ -100,3 +114,23 @@ def test_rolled_up_subtotals_equal_the_databases_own(data, groupings):
     fast = summary(p, data.admin, ctx)
     assert fast == _plain(p, data.admin, ctx)
     assert [g["labels"][0] for g in fast["groups"]]
+
+
+@pytest.mark.parametrize(
+    "columns", [["name"], ["name", "account", "amount", "close_date", "stage"]]
+)
+def test_csv_export_is_what_csv_writer_writes_of_each_formatted_value(data, columns):
+    from tandem.reports.engine import iter_raw_rows
+    from tandem.reports.exports import csv_lines
+
+    ctx = Context(datetime.date(2026, 5, 15), 4)
+    p = prepare("opportunity", {"columns": columns})
+    formatters = [raw_formatter(c) for c in p.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.label for c in p.columns])
+    for r in iter_raw_rows(p, data.admin, ctx):
+        writer.writerow([f(v) for f, v in zip(formatters, r)])
+    text = "".join(csv_lines(p, data.admin, ctx=ctx))
+    assert text == buffer.getvalue()
+    assert "O1" in text and "T3" in text
