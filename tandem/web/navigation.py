@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core import registry
-from tandem.core.models import Company, RecentItem
+from tandem.core.fields import current_company
+from tandem.core.models import RecentItem
 from tandem.messaging.notify import unread_count
 
 RECENT_LIMIT = 10
@@ -52,7 +53,7 @@ EXTRA_TABS = [
 
 def navigation_context(request):
     user = getattr(request, "user", None)
-    context = {"company": Company.current(), "base_template": "tandem/base.html"}
+    context = {"company": current_company(), "base_template": "tandem/base.html"}
     if not user or not user.is_authenticated:
         return context
     path = request.path
