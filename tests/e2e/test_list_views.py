@@ -70,6 +70,8 @@ def test_share_a_relative_date_view_with_a_role_and_edit_a_cell(browse, org):
     box.fill("")
     box.press("Enter")
     expect(table.locator("td[data-field='company'] [role=alert]")).to_contain_text("required")
+    # htmx wires the swapped-in cell (its Esc trigger) as it settles: wait for that first.
+    member.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
     table.get_by_label("Company", exact=True).press("Escape")
     expect(table.locator("td[data-field='company']", has_text="Renamed Fair Ltd")).to_be_visible()
     recent.refresh_from_db()
