@@ -24,3 +24,11 @@ def field_value(page: Page, name: str):
 def label(text: str) -> re.Pattern:
     """A form label that starts with `text` (required fields add a “*”)."""
     return re.compile(rf"^{re.escape(text)}\b", re.IGNORECASE)
+
+
+def open_phone_menu(page: Page) -> None:
+    """Tap the top bar's Menu button and wait until Bootstrap has finished opening it (a tap
+    on a link while the menu still slides open can miss)."""
+    page.get_by_role("button", name="Menu").click()
+    expect(page.locator(".navbar-collapse.show")).to_be_visible()
+    expect(page.locator(".navbar-collapse.collapsing")).to_have_count(0)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tandem.core.models import PageLayout, PicklistValue
 from tests.e2e.conftest import PHONE, browse, browser, page  # noqa: F401  (fixtures)
+from tests.e2e.steps import open_phone_menu
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -44,8 +45,9 @@ def test_add_lukewarm_to_rating_on_a_phone(browse, org):  # noqa: F811
     phone = browse.new_page(viewport=PHONE)
     phone.set_default_timeout(SLOW)
     log_in(phone, "admin@example.com")
-    phone.get_by_role("button", name="Menu").click()
+    open_phone_menu(phone)
     phone.get_by_role("link", name="Setup").click()
+    expect(phone).to_have_url(re.compile(r"/setup/$"))
     phone.locator("tr", has_text="Lead").filter(has_not_text="Leads").get_by_role(
         "link", name="Picklist values"
     ).first.click()
