@@ -1,6 +1,7 @@
 """What every benchmark does first: point Django at the benchmark's own database."""
 
 import os
+import platform
 from pathlib import Path
 
 
@@ -26,3 +27,28 @@ def migrated_database() -> None:
 
     ensure_database()
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def machine() -> str:
+    """The machine, the database and the load, printed with every result."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            db = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("show server_version")
+            db = f"PostgreSQL {cursor.fetchone()[0]}"
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{os.cpu_count()} CPUs, {mem_kb / 1024 / 1024:.0f} GiB RAM, Python "
+        f"{platform.python_version()}, {db}, load average {load:.1f} at start"
+    )

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import platform
 import statistics
 import sys
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import configure, migrated_database
+from bench.common import configure, machine, migrated_database
 
 OPPORTUNITIES = 1_000_000
 LEADS = 100_000
@@ -79,30 +78,6 @@ def median_ms(fn, repeat: int, warmup: int = 2) -> float:
         fn()
         times.append((clock() - started) * 1000)
     return statistics.median(times)
-
-
-def machine() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("select sqlite_version()")
-            db = f"SQLite {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("show server_version")
-            db = f"PostgreSQL {cursor.fetchone()[0]}"
-    mem_kb = 0
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem_kb = int(line.split()[1])
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (
-        f"{os.cpu_count()} CPUs, {mem_kb / 1024 / 1024:.0f} GiB RAM, Python "
-        f"{platform.python_version()}, {db}, load average {load:.1f} at start"
-    )
 
 
 def floor_sql() -> str:
